@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Agency, AgencyAlias, User
+
+
+class AgencyAliasInline(admin.TabularInline):
+    model = AgencyAlias
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "aliases__name"]
+    inlines = [AgencyAliasInline]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "agency", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "agency"]
+    autocomplete_fields = ["agency"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("单位与角色"), {"fields": ("agency", "role")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("单位与角色"), {"fields": ("agency", "role")}),)

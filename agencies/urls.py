@@ -1,0 +1,6 @@
+"""Pages of the agencies app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "agencies"
+urlpatterns: list = []

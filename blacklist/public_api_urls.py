@@ -1,0 +1,3 @@
+"""Anonymous, throttled, masked API of the public lists, mounted under /api/v1/public/."""
+
+urlpatterns: list = []

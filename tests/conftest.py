@@ -1,0 +1,51 @@
+"""Shared fixtures: the plan loaded once per test database, and accounts of each role."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the plan's agencies and campaigns, as a fresh install does."""
+    from campaigns.services import load_plan
+
+    with django_db_blocker.unblock():
+        load_plan()
+
+
+@pytest.fixture
+def office_agency(db):
+    from agencies.models import Agency
+
+    return Agency.objects.office()
+
+
+@pytest.fixture
+def agency(db):
+    """区人力社保局, lead of campaign 8 (unpaid wages) with 区发展改革委."""
+    from agencies.models import Agency
+
+    return Agency.objects.get(name="区人力社保局")
+
+
+@pytest.fixture
+def office_user(office_agency):
+    return UserFactory(agency=office_agency, role="office", username="office1")
+
+
+@pytest.fixture
+def reporter(agency):
+    return UserFactory(agency=agency, role="reporter", username="reporter1")
+
+
+@pytest.fixture
+def office_client(client, office_user):
+    client.force_login(office_user)
+    return client
+
+
+@pytest.fixture
+def reporter_client(client, reporter):
+    client.force_login(reporter)
+    return client

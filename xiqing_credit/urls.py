@@ -1,0 +1,34 @@
+"""Top-level URLs. Each app owns its page URLs (``urls.py``) and API URLs (``api_urls.py``)."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+admin.site.site_header = "西青区诚信建设平台 管理后台"
+admin.site.site_title = "西青区诚信建设平台"
+
+api_v1 = [
+    path("", include("campaigns.api_urls")),
+    path("", include("agencies.api_urls")),
+    path("", include("reports.api_urls")),
+    path("", include("blacklist.api_urls")),
+    path("public/", include("blacklist.public_api_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("agencies.urls")),
+    path("", include("blacklist.urls")),
+    path("credit/", include("blacklist.public_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("api/docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
+]
