@@ -41,3 +41,8 @@ urlpatterns = [
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("api/docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
+
+handler400 = "xiqing_credit.views.bad_request"
+handler403 = "xiqing_credit.views.permission_denied"
+handler404 = "xiqing_credit.views.page_not_found"
+handler500 = "xiqing_credit.views.server_error"
