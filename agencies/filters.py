@@ -31,9 +31,7 @@ class SupervisionOrderFilterSet(django_filters.FilterSet):
         ("overdue", _("已超期未答复")),
     ]
 
-    agency = django_filters.CharFilter(
-        method="filter_agency", label=_("单位"), widget=forms.Select(choices=_agency_choices)
-    )
+    agency = django_filters.CharFilter(method="filter_agency", label=_("单位"), widget=forms.Select)
     kind = django_filters.ChoiceFilter(
         choices=SupervisionOrder.Kind.choices, label=_("督办类型"), empty_label=_("全部类型")
     )
@@ -45,6 +43,18 @@ class SupervisionOrderFilterSet(django_filters.FilterSet):
     class Meta:
         model = SupervisionOrder
         fields = ["agency", "kind", "state", "month"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The list page draws the agency as a select; read its choices once, and only if drawn.
+        cached: list = []
+
+        def choices():
+            if not cached:
+                cached.extend(_agency_choices())
+            return cached
+
+        self.filters["agency"].extra["widget"] = forms.Select(choices=choices)
 
     def filter_agency(self, queryset, name, value):
         value = value.strip()
