@@ -95,8 +95,8 @@ def seed(stdout) -> None:
         issue(
             "interview",
             "公安西青分局",
-            "约谈：虚假诈骗专项治理推进缓慢",
-            "连续两月未报送工作进展，约谈单位主要负责同志。",
+            "电信网络诈骗专项治理推进缓慢",
+            "连续两个月未报送工作进展，约谈单位主要负责同志。",
             2,
             None,
             campaign=Campaign.objects.get(number=1),
@@ -107,7 +107,7 @@ def seed(stdout) -> None:
     held = issue(
         "interview",
         "区综合执法局",
-        "约谈：违法建设专项治理",
+        "违法建设专项治理工作推进不力",
         "工作推进不力，约谈主要负责同志。",
         30,
         None,
@@ -192,11 +192,11 @@ def seed(stdout) -> None:
 
     # 通报批评, 表扬 (notices), and escalation of the overdue rectification.
     orders.append(
-        issue("criticism", "区运管局", "通报批评：逾期未报", "在全区通报批评连续三个月逾期未报送工作进展。", 10)
+        issue(
+            "criticism", "区运管局", "连续三个月逾期未报送工作进展", "在全区通报批评连续三个月逾期未报送工作进展。", 10
+        )
     )
-    orders.append(
-        issue("commendation", "区发展改革委", "表扬：信用信息归集成效明显", "组织媒体宣传展示其工作经验。", 8)
-    )
+    orders.append(issue("commendation", "区发展改革委", "信用信息归集成效明显", "组织媒体宣传展示其工作经验。", 8))
     orders.append(
         services.supervision_order_escalate(
             actor=office, order=overdue, content="限期整改逾期未完成，报区不作为不担当领导小组追究责任。", today=today

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from .forms import MonthField
 from .models import Agency, SupervisionOrder
@@ -18,7 +19,10 @@ def _agency_choices():
     return [("", _("全部单位")), *agencies]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2025-05"})
 class MonthFilter(django_filters.Filter):
+    """A month as ``YYYY-MM``."""
+
     field_class = MonthField
 
 

@@ -298,7 +298,7 @@ def supervision_order_escalate(
         report=order.report,
         report_month=order.report_month,
         parent=order,
-        title=f"整改不力，报区不作为不担当领导小组：{order.title}"[:200],
+        title=f"整改不力：{order.title}"[:200],
         content=content,
         today=today,
         deadline=deadline,

@@ -5,6 +5,8 @@ Views are thin: permissions.py says who may do what, services.py does it, select
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,7 +184,15 @@ def order_create(request):
                 return redirect(order)
     else:
         form = SupervisionOrderForm(initial=_prefill(request.GET))
-    return render(request, "agencies/order_form.html", {"form": form})
+    return render(request, "agencies/order_form.html", {"form": form, "report_month": _month_of(form)})
+
+
+def _month_of(form) -> datetime.date | None:
+    """The report month the order is about, for the page to say so (it travels as a hidden field)."""
+    try:
+        return datetime.date.fromisoformat(str(form["report_month"].value() or ""))
+    except ValueError:
+        return None
 
 
 def _prefill(params) -> dict:

@@ -267,3 +267,10 @@ DASHBOARD_TREND_MONTHS = env.int("DASHBOARD_TREND_MONTHS", default=12)
 SUPERVISION_DUE_SOON_DAYS = env.int("SUPERVISION_DUE_SOON_DAYS", default=3)
 # "Remind now" on the dashboard gives the agency this many days to answer its 催办.
 SUPERVISION_REMINDER_DAYS = env.int("SUPERVISION_REMINDER_DAYS", default=3)
+# Two models have a "kind" field; name their enums in the API schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AgencyKindEnum": "agencies.models.Agency.Kind",
+        "SupervisionOrderKindEnum": "agencies.models.SupervisionOrder.Kind",
+    }
+)

@@ -217,7 +217,7 @@ def test_escalation_points_back_to_the_rectification(office_user, agency):
     assert escalation.kind == "escalation"
     assert escalation.parent == rectification
     assert escalation.agency == agency
-    assert escalation.title == "整改不力，报区不作为不担当领导小组：欠薪案件整改"
+    assert escalation.title == "整改不力：欠薪案件整改"
     assert list(rectification.follow_ups.all()) == [escalation]
 
 
