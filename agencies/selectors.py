@@ -243,7 +243,8 @@ def monthly_rates(*, start: datetime.date, end: datetime.date, owed: int) -> lis
 
     "On time" is the SQL form of ``reports.models.submitted_late``: the first submission fell on
     or before the due day in Asia/Shanghai (``__date`` converts with the current time zone).
-    Only reports owed by a lead agency count. The series starts at the first month with a report.
+    Only reports owed by a lead agency count; ``owed`` is today's number of (campaign, lead) pairs,
+    since the plan's lead units are fixed. The series starts at the first month with a report.
     """
     counted = (
         Report.objects.filter(month__gte=start, month__lte=end)

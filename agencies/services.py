@@ -334,6 +334,13 @@ def supervision_order_remind(
     else:
         situation = f"截止日期为{_cn_date(due_date)}"
     with transaction.atomic():
+        # Lock the agency so that a double click cannot send two reminders at once.
+        Agency.objects.select_for_update().get(pk=agency.pk)
+        already = SupervisionOrder.objects.not_closed().filter(
+            kind=SupervisionOrder.Kind.REMINDER, agency=agency, campaign=campaign, report_month=month, issued_on=today
+        )
+        if already.exists():
+            raise ValidationError(f"今天已就{_cn_month(month)}的“{campaign.title}”向{agency}催办，请勿重复催办。")
         order = supervision_order_issue(
             actor=actor,
             kind=SupervisionOrder.Kind.REMINDER,

@@ -246,6 +246,19 @@ def test_remind_now_without_report(office_user, agency, reporter, with_emails, d
     assert mail.outbox[0].subject == "【督查督办】催办：请报送2025年5月“开展拖欠工资问题专项治理”工作进展"
 
 
+def test_remind_now_twice_the_same_day_is_refused(office_user, agency):
+    """A second "remind now" for the same report on the same day is refused; the next day it is allowed."""
+    campaign = Campaign.objects.get(number=8)
+    services.supervision_order_remind(actor=office_user, campaign=campaign, agency=agency, month=MAY, today=TODAY)
+    with pytest.raises(
+        ValidationError, match="今天已就2025年5月的“开展拖欠工资问题专项治理”向区人力社保局催办，请勿重复催办。"
+    ):
+        services.supervision_order_remind(actor=office_user, campaign=campaign, agency=agency, month=MAY, today=TODAY)
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    services.supervision_order_remind(actor=office_user, campaign=campaign, agency=agency, month=MAY, today=tomorrow)
+    assert SupervisionOrder.objects.filter(kind="reminder").count() == 2
+
+
 def test_remind_now_names_the_draft_report(office_user, agency, make_report):
     """A draft past its due date is overdue; the 催办 names the report."""
     report = make_report(8, "区人力社保局", MAY, status="draft")
