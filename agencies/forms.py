@@ -149,7 +149,7 @@ class EscalateForm(forms.Form):
 
 
 class RemindForm(forms.Form):
-    """ "Remind now" on the dashboard's overdue list: one (campaign, lead agency, month)."""
+    """Remind now (立即催办) on the dashboard's overdue list: one (campaign, lead agency, month)."""
 
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.all(), to_field_name="number")
     agency = forms.ModelChoiceField(queryset=Agency.objects.all())

@@ -33,15 +33,19 @@ def can_issue_order(user) -> bool:
     return can_view_dashboard(user)
 
 
+def can_view_orders(user) -> bool:
+    """The order list and its export: the office, and reporters (who see their own agency's)."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_office or user.is_reporter))
+
+
+def speaks_for_agency(user, order: SupervisionOrder) -> bool:
+    """The user is a reporter of the order's agency: the only one who may answer it."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_reporter and user.agency_id == order.agency_id)
+
+
 def can_answer_order(user, order: SupervisionOrder) -> bool:
     """A reporter of the order's agency answers while the order waits for the agency."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_reporter
-        and user.agency_id == order.agency_id
-        and not order.is_notice
-        and order.awaits_agency
-    )
+    return speaks_for_agency(user, order) and not order.is_notice and order.awaits_agency
 
 
 def can_close_order(user, order: SupervisionOrder) -> bool:

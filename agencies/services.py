@@ -16,7 +16,13 @@ from campaigns.models import Campaign, CampaignLead
 from reports.models import Report, State, due_date_for, report_state
 
 from .models import Agency, SupervisionOrder, User
-from .permissions import can_answer_order, can_escalate_order, can_issue_order, can_record_interview
+from .permissions import (
+    can_answer_order,
+    can_escalate_order,
+    can_issue_order,
+    can_record_interview,
+    speaks_for_agency,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +182,7 @@ def supervision_order_issue(
 
 def supervision_order_answer(*, actor: User, order: SupervisionOrder, answer: str) -> SupervisionOrder:
     """The agency answers its own order with what it did; the office then closes it or sends it back."""
-    if not (actor.is_authenticated and actor.is_reporter and actor.agency_id == order.agency_id):
+    if not speaks_for_agency(actor, order):
         raise PermissionDenied("只能答复本单位的督办事项。")
     answer = (answer or "").strip()
     if not answer:
@@ -308,7 +314,7 @@ def supervision_order_escalate(
 def supervision_order_remind(
     *, actor: User, campaign: Campaign, agency: Agency, month: datetime.date, today: datetime.date
 ) -> tuple[SupervisionOrder, int]:
-    """ "Remind now" (催办) on the dashboard: chase one lead agency's report for one month.
+    """Remind now (立即催办) on the dashboard: chase one lead agency's report for one month.
 
     Section 七.3: every lead unit reports monthly. Creates a 催办 order naming the report (or the
     campaign and month when the agency has not opened it yet) with ``SUPERVISION_REMINDER_DAYS``

@@ -40,6 +40,8 @@ from .permissions import (
     can_record_interview,
     can_send_back_order,
     can_view_dashboard,
+    can_view_orders,
+    speaks_for_agency,
     supervision_orders_visible_to,
 )
 
@@ -96,7 +98,7 @@ def dashboard_export(request):
 
 @require_POST
 def dashboard_remind(request):
-    """ "Remind now" on the overdue list: a 催办 order and an e-mail to the agency's reporters."""
+    """Remind now (立即催办) on the overdue list: a 催办 order and an e-mail to the agency's reporters."""
     _require(can_issue_order(request.user))
     form = RemindForm(request.POST)
     if not form.is_valid():
@@ -128,7 +130,7 @@ def _visible_orders(request):
 
 def order_list(request):
     """Supervision orders: the office sees all, an agency its own; filter by agency, kind, state, month."""
-    _require(request.user.is_office or request.user.is_reporter)
+    _require(can_view_orders(request.user))
     filterset = SupervisionOrderFilterSet(request.GET or None, queryset=_visible_orders(request))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -148,7 +150,7 @@ def order_list(request):
 
 def order_export(request):
     """The orders of the list's filter as an Excel workbook (the same permission rule as the list)."""
-    _require(request.user.is_office or request.user.is_reporter)
+    _require(can_view_orders(request.user))
     filterset = SupervisionOrderFilterSet(request.GET or None, queryset=_visible_orders(request))
     today = timezone.localdate()
     orders = filterset.qs.select_related("answered_by", "closed_by")
@@ -251,7 +253,7 @@ def order_answer(request, pk: int):
     return _order_action(
         request,
         pk,
-        allowed=lambda user, order: user.is_reporter and user.agency_id == order.agency_id,
+        allowed=speaks_for_agency,
         form_class=AnswerForm,
         form_name="answer_form",
         run=lambda order, data: services.supervision_order_answer(

@@ -123,7 +123,7 @@ def test_reporter_and_anonymous_cannot_see_dashboard(reporter_client, client):
 
 
 def test_remind_now_creates_reminder_and_emails(office_client, agency, reporter, django_capture_on_commit_callbacks):
-    """ "Remind now" on an overdue cell creates a 催办 order and e-mails the agency's reporters."""
+    """Remind now (立即催办) on an overdue cell creates a 催办 order and e-mails the agency's reporters."""
     reporter.email = "hr@xiqing.example"
     reporter.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
