@@ -156,7 +156,9 @@ class RepairApplyForm(forms.Form):
         widget=NoEchoTextInput(attrs={"autocomplete": "off"}),
     )
     grounds = forms.MultipleChoiceField(
-        label=_("修复理由"), choices=RepairApplication.Ground.choices, widget=forms.CheckboxSelectMultiple
+        label=_("修复理由"),
+        choices=RepairApplication.Ground.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     statement = forms.CharField(
         label=_("情况说明"),

@@ -357,7 +357,15 @@ def list_import_run(*, list_import: ListImport, today: datetime.date | None = No
             rows = read_entry_rows(handle, progress=progress)
     except ImportFileError as error:
         return _finish_import(list_import, errors=[], message=str(error))
-    result = entries_import(actor=actor, rows=rows, today=today, import_batch=list_import)
+    try:
+        result = entries_import(actor=actor, rows=rows, today=today, import_batch=list_import)
+    except IntegrityError:
+        # Another import wrote the same decision between our check and our write.
+        message = "导入时发现与其他导入重复的条目（可能同时提交了相同的文件），未导入任何数据。请核对后重新上传。"
+        return _finish_import(list_import, errors=[], message=message, total=len(rows))
+    except Exception:
+        _finish_import(list_import, errors=[], message="导入时发生系统错误，未导入任何数据。请联系管理员。")
+        raise
     if result.errors:
         message = f"共{len(rows)}行数据，发现{len(result.errors)}处错误，未导入任何数据。请按错误报告修改后重新上传。"
         return _finish_import(list_import, errors=result.errors, message=message, total=len(rows))

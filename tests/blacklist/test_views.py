@@ -412,3 +412,12 @@ def test_status_lookup_by_query_code(client):
     response = client.post(reverse("blacklist:repair_status"), {"query_code": "WRONGCODE234"})
     assert response.status_code == 404
     assert response.context["form"].errors == {"query_code": ["未找到该查询码对应的申请，请核对后重新输入。"]}
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_repair_list_query_count_is_fixed(office_client, django_assert_num_queries, count):
+    """The repair application list runs the same number of queries for 1 and for many."""
+    for n in range(count):
+        application_for(published(), query_code=f"CODE{n:08d}")
+    with django_assert_num_queries(8):
+        office_client.get(reverse("blacklist:repair_list"))
