@@ -421,3 +421,40 @@ def test_repair_list_query_count_is_fixed(office_client, django_assert_num_queri
         application_for(published(), query_code=f"CODE{n:08d}")
     with django_assert_num_queries(8):
         office_client.get(reverse("blacklist:repair_list"))
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("entry_list", []),
+        ("entry_export", []),
+        ("entry_create", []),
+        ("entry_detail", [1]),
+        ("import_upload", []),
+        ("import_template", []),
+        ("import_detail", [1]),
+        ("import_status", [1]),
+        ("import_errors", [1]),
+        ("repair_list", []),
+        ("repair_detail", [1]),
+        ("repair_evidence", [1, 1]),
+    ],
+)
+def test_staff_pages_send_anonymous_users_to_login(client, name, args):
+    """Every staff page and download needs a login; the public sees none of them."""
+    response = client.get(reverse(f"blacklist:{name}", args=args))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("name", ["entry_publish", "entry_remove", "entry_reveal"])
+def test_staff_actions_send_anonymous_users_to_login(client, name):
+    """Publishing, removing and revealing need a login."""
+    entry = ListEntryFactory(subject=PersonFactory(id_number=FULL_ID))
+    response = client.post(
+        reverse(f"blacklist:{name}", args=[entry.pk]), {"remove-reason": "x", "reveal-reason": "核对身份"}
+    )
+    assert response.status_code == 302
+    assert FULL_ID not in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "proposed"
