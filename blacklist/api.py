@@ -238,7 +238,9 @@ class RepairEvidenceSerializer(serializers.Serializer):
 class RepairApplicationSerializer(serializers.ModelSerializer):
     subject_name = serializers.CharField(source="entry.subject.name", read_only=True)
     grounds = serializers.ListField(child=serializers.ChoiceField(choices=RepairApplication.Ground.choices))
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # Blank when the applicant gave none, so documented as text rather than an email format.
+    contact_email = serializers.CharField(read_only=True)
     evidence = RepairEvidenceSerializer(many=True, read_only=True)
 
     class Meta:

@@ -37,6 +37,8 @@ class SupervisionOrderFactory(factory.django.DjangoModelFactory):
     content = "请限期整改。"
     issued_on = datetime.date(2025, 6, 1)
     deadline = factory.LazyAttribute(lambda order: order.issued_on + datetime.timedelta(days=10))
+
+
 # --- Issue 5: red/black lists ---------------------------------------------------------------------
 import datetime  # noqa: E402
 
