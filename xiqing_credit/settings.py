@@ -254,3 +254,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Issue #3: monthly progress reports --------------------------------------------------------
+# Section 七.3: attachments to a report (PDF, Word, Excel, images), each at most this size.
+REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)

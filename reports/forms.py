@@ -1,0 +1,166 @@
+"""Forms of the report pages. They parse input; the rules live in ``reports.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from campaigns.models import Campaign
+
+from . import services, uploads
+from .filters import MonthFormField
+from .models import Indicator, Report
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class ReportForm(forms.Form):
+    """The agency's monthly report: text, the four figures and the campaign's indicators.
+
+    A plain form over the model's fields: it parses input, the service validates and saves.
+    """
+
+    WIDGETS = {
+        "work_done": forms.Textarea(attrs={"rows": 8}),
+        "problems": forms.Textarea(attrs={"rows": 4}),
+        "next_plan": forms.Textarea(attrs={"rows": 4}),
+    }
+    HELP_TEXTS = {
+        "work_done": _("本月围绕该专项治理开展的主要工作、取得的成效。提交时必填。"),
+        "problems": _("工作中遇到的困难和问题；没有可填“无”。"),
+        "next_plan": _("下月工作安排。提交时必填。"),
+        "money_recovered": _("单位：万元，最多两位小数。"),
+    }
+
+    def __init__(self, *args, report: Report, indicators=(), values: dict[int, object] | None = None, **kwargs):
+        kwargs.setdefault("initial", model_to_dict(report, fields=services.EDITABLE_FIELDS))
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            fields_for_model(Report, fields=services.EDITABLE_FIELDS, widgets=self.WIDGETS, help_texts=self.HELP_TEXTS)
+        )
+        values = values or {}
+        self.indicators = list(indicators)
+        for name in ("cases_handled", "entries_listed", "publicity_events", "money_recovered"):
+            self.fields[name].widget.attrs.update({"min": 0, "inputmode": "decimal"})
+        for indicator in self.indicators:
+            label = f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+            help_parts = [indicator.help_text] if indicator.help_text else []
+            if indicator.required:
+                help_parts.append(str(_("提交时必填。")))
+            field_class = forms.IntegerField if indicator.kind == Indicator.Kind.INTEGER else forms.DecimalField
+            extra = {} if indicator.kind == Indicator.Kind.INTEGER else {"decimal_places": 2, "max_digits": 16}
+            invalid = (
+                _("“%(name)s”应填写整数。") if indicator.kind == Indicator.Kind.INTEGER else _("“%(name)s”应填写数字。")
+            )
+            field = field_class(
+                label=label,
+                required=False,
+                help_text=" ".join(help_parts),
+                error_messages={"invalid": invalid % {"name": indicator.name}},
+                **extra,
+            )
+            if indicator.min_value is not None:
+                field.widget.attrs["min"] = indicator.min_value
+            if indicator.max_value is not None:
+                field.widget.attrs["max"] = indicator.max_value
+            self.fields[self.indicator_field(indicator)] = field
+            self.initial.setdefault(self.indicator_field(indicator), values.get(indicator.pk))
+
+    @staticmethod
+    def indicator_field(indicator: Indicator) -> str:
+        return f"indicator_{indicator.pk}"
+
+    def indicator_fields(self):
+        return [self[self.indicator_field(i)] for i in self.indicators]
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        data["indicators"] = {i.pk: self.cleaned_data.get(self.indicator_field(i)) for i in self.indicators}
+        return data
+
+
+class OpenReportForm(forms.Form):
+    """Start a report: which campaign (by number) and which month."""
+
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all(), to_field_name="number", label=_("专项治理"))
+    month = MonthFormField(label=_("月份"))
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("审核意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=services.MAX_COMMENT_LENGTH,
+        help_text=_("退回时必填：写明需要修改或补充的内容。"),
+        required=False,  # the service says what is missing, in one place
+    )
+
+
+class ContributionForm(forms.Form):
+    text = forms.CharField(
+        label=_("协办情况"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("本单位本月配合开展的工作。"),
+        required=False,
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("上传附件"),
+        help_text=_("PDF、Word、Excel 或图片，每个不超过 20 MB。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(uploads.KINDS)}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["data-max-bytes"] = uploads.max_bytes()
+        self.fields["file"].error_messages["required"] = _("请选择要上传的文件。")
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "campaign",
+            "name",
+            "unit",
+            "kind",
+            "min_value",
+            "max_value",
+            "required",
+            "help_text",
+            "position",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.reportable().order_by("number")
+        if self.instance.pk:
+            self.fields["campaign"].disabled = True
+
+
+class MonthLockForm(forms.Form):
+    month = MonthFormField(label=_("锁定月份"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class ReopenForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("单位"), required=False)
+    reason = forms.CharField(label=_("重新开放原因"), max_length=200, required=False)
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies
