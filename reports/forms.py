@@ -51,7 +51,18 @@ class ReportForm(forms.Form):
         values = values or {}
         self.indicators = list(indicators)
         for name in ("cases_handled", "entries_listed", "publicity_events", "money_recovered"):
-            self.fields[name].widget.attrs.update({"min": 0, "inputmode": "decimal"})
+            field = self.fields[name]
+            field.widget.attrs.update({"min": 0, "inputmode": "decimal"})
+            field.error_messages["min_value"] = _("“%(label)s”不能小于 0。") % {"label": field.label}
+            field.error_messages["invalid"] = _("“%(label)s”应填写数字。") % {"label": field.label}
+        self.fields["file"] = forms.FileField(
+            label=_("上传附件"),
+            required=False,
+            help_text=_("PDF、Word、Excel 或图片，每个不超过 20 MB；随“保存草稿”或“保存并提交”一起上传。"),
+            widget=forms.ClearableFileInput(
+                attrs={"accept": ",".join(uploads.KINDS), "data-max-bytes": uploads.max_bytes()}
+            ),
+        )
         for indicator in self.indicators:
             label = f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
             help_parts = [indicator.help_text] if indicator.help_text else []
@@ -83,6 +94,12 @@ class ReportForm(forms.Form):
     def indicator_fields(self):
         return [self[self.indicator_field(i)] for i in self.indicators]
 
+    def partial_data(self) -> dict:
+        """What the user typed, valid or not, in the shape of ``service_data`` (for showing all errors)."""
+        data = {name: self.data.get(name, "") for name in ("work_done", "next_plan")}
+        data["indicators"] = {i.pk: self.data.get(self.indicator_field(i), "") for i in self.indicators}
+        return data
+
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         data["indicators"] = {i.pk: self.cleaned_data.get(self.indicator_field(i)) for i in self.indicators}
@@ -113,19 +130,6 @@ class ContributionForm(forms.Form):
         help_text=_("本单位本月配合开展的工作。"),
         required=False,
     )
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(
-        label=_("上传附件"),
-        help_text=_("PDF、Word、Excel 或图片，每个不超过 20 MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(uploads.KINDS)}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["data-max-bytes"] = uploads.max_bytes()
-        self.fields["file"].error_messages["required"] = _("请选择要上传的文件。")
 
 
 class IndicatorForm(forms.ModelForm):

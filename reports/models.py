@@ -297,7 +297,7 @@ class Attachment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("报告"))
     file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=200)
     name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    size = models.PositiveBigIntegerField(_("大小"), help_text=_("字节"))
     content_type = models.CharField(_("文件类型"), max_length=100)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,7 +240,9 @@ _ACTIONS = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
 
 def _entries(records: list, subject: str, show, only: tuple[str, ...] | None = None) -> list[HistoryEntry]:
     model = records[0].instance_type if records else None
-    labels = {f.name: str(f.verbose_name) for f in model._meta.fields} if model else {}
+    fields = model._meta.fields if model else []
+    labels = {f.name: str(f.verbose_name) for f in fields}
+    position = {f.name: index for index, f in enumerate(fields)}
     entries = []
     previous = None
     for record in records:
@@ -254,7 +257,7 @@ def _entries(records: list, subject: str, show, only: tuple[str, ...] | None = N
                 changes.append(FieldChange(labels.get(name, name), show(name, getattr(record, name)), ""))
         else:
             delta = record.diff_against(previous, included_fields=list(only) if only else None)
-            for change in delta.changes:
+            for change in sorted(delta.changes, key=lambda c: position.get(c.field, 0)):
                 if change.field in _SKIPPED:
                     continue
                 changes.append(
@@ -287,7 +290,7 @@ def _plain_value(name: str, value) -> str:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if name == "size":
-        return _("%(kb)s KB") % {"kb": max(1, round(value / 1024))}
+        return filesizeformat(value)
     return str(value)
 
 

@@ -205,13 +205,25 @@ def _save_indicator_values(actor, report: Report, values: Mapping[Indicator, Any
             _with_history(row, actor, _("修改指标")).save()
 
 
-def _completeness_errors(report: Report) -> dict[str, list[str]]:
+def submission_errors(*, report: Report, data: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
+    """What is still missing before ``report`` can be submitted, keyed by field (nothing is written).
+
+    ``data`` (same shape as for ``report_update``) overlays values not saved yet, so a form can show
+    every missing item at once, together with its own input errors.
+    """
+    data = data or {}
     errors: dict[str, list[str]] = {}
-    if not report.work_done.strip():
+    if not str(data.get("work_done", report.work_done) or "").strip():
         errors["work_done"] = [_("提交前请填写本月工作进展。")]
-    if not report.next_plan.strip():
+    if not str(data.get("next_plan", report.next_plan) or "").strip():
         errors["next_plan"] = [_("提交前请填写下步计划。")]
     filled = set(IndicatorValue.objects.filter(report=report).values_list("indicator_id", flat=True))
+    for key, value in (data.get("indicators") or {}).items():
+        key = int(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            filled.discard(key)
+        else:
+            filled.add(key)
     for indicator in Indicator.objects.filter(campaign_id=report.campaign_id, is_active=True, required=True):
         if indicator.pk not in filled:
             errors[f"indicator_{indicator.pk}"] = [_("提交前请填写“%(name)s”。") % {"name": indicator.name}]
@@ -228,7 +240,7 @@ def report_submit(*, actor, report: Report, now: datetime.datetime | None = None
     """
     report = _locked(report)
     _require_edit(actor, report)
-    errors = _completeness_errors(report)
+    errors = submission_errors(report=report)
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()
@@ -309,7 +321,10 @@ def attachment_add(*, actor, report: Report, upload) -> Attachment:
     """Attach a PDF, Word, Excel or image file (checked by content, at most 20 MB) to a report."""
     report = _locked(report)
     _require_edit(actor, report)
-    content_type = uploads.check_upload(upload)
+    try:
+        content_type = uploads.check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
     if report.attachments.count() >= MAX_ATTACHMENTS_PER_REPORT:
         raise ValidationError(
             {

@@ -18,7 +18,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.report_return, name="return"),
     path("<int:pk>/history/", views.report_history, name="history"),
     path("<int:pk>/contribution/", views.report_contribute, name="contribute"),
-    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("indicators/", views.indicator_list, name="indicators"),

@@ -21,7 +21,6 @@ from xiqing_credit.excel import xlsx_response
 from . import excel, permissions, selectors, services
 from .filters import ReportFilterSet
 from .forms import (
-    AttachmentForm,
     ContributionForm,
     IndicatorForm,
     MonthLockForm,
@@ -164,45 +163,61 @@ def _render_detail(request, report: Report, *, return_form=None, contribution_fo
 
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk: int):
-    """The report form: save the draft, or save and submit in one step (nothing is saved if either fails)."""
+    """The report form: save the draft (with a new attachment), or save and submit in one step.
+
+    Everything in one POST happens together or not at all: if the upload or the submission is
+    refused, the text is not saved either, and the form comes back with every error next to its field.
+    """
     report = _visible_report(request, pk)
     if not permissions.can_edit_report(request.user, report):
         return forbidden(request, services.edit_refusal(request.user, report))
     indicators = list(Indicator.objects.filter(campaign_id=report.campaign_id, is_active=True))
     values = {v.indicator_id: v.value for v in report.indicator_values.all()}
-    if request.method == "POST":
-        form = ReportForm(request.POST, report=report, indicators=indicators, values=values)
-        submitting = "submit" in request.POST
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    report = services.report_update(actor=request.user, report=report, data=form.service_data())
-                    if submitting:
-                        report = services.report_submit(actor=request.user, report=report)
-            except PermissionDenied as error:
-                return forbidden(request, str(error))
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+    if request.method == "GET":
+        return _render_edit(request, report, ReportForm(report=report, indicators=indicators, values=values))
+    form = ReportForm(request.POST, request.FILES, report=report, indicators=indicators, values=values)
+    submitting = "submit" in request.POST
+    if form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            with transaction.atomic():
+                report = services.report_update(actor=request.user, report=report, data=form.service_data())
+                if upload:
+                    services.attachment_add(actor=request.user, report=report, upload=upload)
                 if submitting:
-                    messages.success(request, _("报告已提交，请等待区文明办审核。"))
-                    return redirect("reports:detail", pk=report.pk)
+                    report = services.report_submit(actor=request.user, report=report)
+        except PermissionDenied as error:
+            return forbidden(request, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+            if submitting:
+                _add_submission_errors(form, report)
+        else:
+            if submitting:
+                messages.success(request, _("报告已提交，请等待区文明办审核。"))
+                return redirect("reports:detail", pk=report.pk)
+            if upload:
+                messages.success(request, _("草稿已保存，附件“%(name)s”已上传。") % {"name": upload.name})
+            else:
                 messages.success(request, _("草稿已保存。"))
-                return redirect("reports:edit", pk=report.pk)
-        return _render_edit(request, report, form=form, status=400)
-    return _render_edit(request, report, form=ReportForm(report=report, indicators=indicators, values=values))
+            return redirect("reports:edit", pk=report.pk)
+    elif submitting:
+        _add_submission_errors(form, report)
+    return _render_edit(request, report, form, status=400)
 
 
-def _render_edit(request, report: Report, *, form=None, attachment_form=None, status: int = 200):
-    if form is None:
-        indicators = list(Indicator.objects.filter(campaign_id=report.campaign_id, is_active=True))
-        values = {v.indicator_id: v.value for v in report.indicator_values.all()}
-        form = ReportForm(report=report, indicators=indicators, values=values)
+def _add_submission_errors(form: ReportForm, report: Report) -> None:
+    """Show what submission would still miss together with the input errors, not one round at a time."""
+    for field, errors in services.submission_errors(report=report, data=form.partial_data()).items():
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, errors)
+
+
+def _render_edit(request, report: Report, form: ReportForm, *, status: int = 200):
     context = {
         "report": report,
         "state": report.state(),
         "form": form,
-        "attachment_form": attachment_form or AttachmentForm(),
         "attachments": report.attachments.select_related("uploaded_by"),
         "max_attachments": services.MAX_ATTACHMENTS_PER_REPORT,
     }
@@ -252,25 +267,6 @@ def report_contribute(request, pk: int):
 
 
 # --- Attachments ---------------------------------------------------------------------------------------
-
-
-@require_POST
-def attachment_upload(request, pk: int):
-    report = _visible_report(request, pk)
-    if not permissions.can_edit_report(request.user, report):
-        return forbidden(request, services.edit_refusal(request.user, report))
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment = services.attachment_add(actor=request.user, report=report, upload=form.cleaned_data["file"])
-        except PermissionDenied as error:
-            return forbidden(request, str(error))
-        except ValidationError as error:
-            form.add_error("file", error.messages)
-        else:
-            messages.success(request, _("附件“%(name)s”已上传。") % {"name": attachment.name})
-            return redirect(f"{reverse('reports:edit', args=[report.pk])}#attachments")
-    return _render_edit(request, report, attachment_form=form, status=400)
 
 
 @require_GET

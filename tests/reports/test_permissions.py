@@ -35,7 +35,7 @@ def _paths(report, attachment):
         "edit": ("get", reverse("reports:edit", args=[report.pk]), None),
         "edit_post": ("post", reverse("reports:edit", args=[report.pk]), {"work_done": "x", "save": "1"}),
         "submit": ("post", reverse("reports:submit", args=[report.pk]), {}),
-        "upload": ("post", reverse("reports:attachment_upload", args=[report.pk]), {}),
+        "upload": ("post", reverse("reports:edit", args=[report.pk]), {"file": upload("b.pdf", PDF), "save": "1"}),
         "delete_attachment": ("post", reverse("reports:attachment_delete", args=[attachment.pk]), {}),
         "accept": ("post", reverse("reports:accept", args=[report.pk]), {}),
         "return": ("post", reverse("reports:return", args=[report.pk]), {"comment": "x"}),

@@ -190,29 +190,54 @@ def test_edit_page_query_count(reporter_client, draft, reporter, wage_indicators
 # --- Attachments ----------------------------------------------------------------------------------------------
 
 
-def test_upload_and_download_an_attachment(reporter_client, draft):
-    """A PDF uploaded from the form is listed and downloads with its name, type and content."""
-    response = reporter_client.post(
-        reverse("reports:attachment_upload", args=[draft.pk]), {"file": upload("三月台账.pdf", PDF)}, follow=True
-    )
-    assert "附件“三月台账.pdf”已上传。" in html(response)
+def _form_data(**extra):
+    return {**FILLED, "entries_listed": "0", "publicity_events": "0", "money_recovered": "0", **extra}
+
+
+def test_upload_with_the_draft_and_download_it(reporter_client, draft):
+    """A PDF chosen in the form is saved with the draft, listed, and downloads with its name, type and content."""
+    url = reverse("reports:edit", args=[draft.pk])
+    response = reporter_client.post(url, _form_data(file=upload("三月台账.pdf", PDF), save="1"), follow=True)
+    assert "草稿已保存，附件“三月台账.pdf”已上传。" in html(response)
     attachment = Attachment.objects.get()
     download = reporter_client.get(reverse("reports:attachment", args=[attachment.pk]))
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    assert "attachment" in download["Content-Disposition"]
+    assert download["Content-Disposition"] == "attachment; filename*=utf-8''%E4%B8%89%E6%9C%88%E5%8F%B0%E8%B4%A6.pdf"
     assert b"".join(download.streaming_content) == PDF
 
 
-def test_upload_error_is_shown_next_to_the_file_field(reporter_client, draft):
-    """An image renamed .pdf is refused with the reason under the upload field."""
-    response = reporter_client.post(
-        reverse("reports:attachment_upload", args=[draft.pk]), {"file": upload("a.pdf", PNG)}
-    )
+def test_refused_upload_is_explained_next_to_the_file_field_and_nothing_is_saved(reporter_client, draft):
+    """An image renamed .pdf is refused under the file field; the text sent with it is not saved either."""
+    url = reverse("reports:edit", args=[draft.pk])
+    response = reporter_client.post(url, _form_data(file=upload("a.pdf", PNG), save="1"))
     assert response.status_code == 400
-    assert response.context["attachment_form"].errors["file"] == [
+    assert response.context["form"].errors["file"] == [
         "文件“a.pdf”的内容与扩展名 .pdf 不符，请上传真实的 PDF、Word、Excel 或图片文件。"
     ]
+    assert 'id="id_file_errors"' in html(response)
+    assert not Attachment.objects.exists()
+    draft.refresh_from_db()
+    assert draft.work_done == ""
+
+
+def test_form_shows_input_and_missing_items_together(reporter_client, draft):
+    """Submitting with a negative count and no text lists all three problems at once."""
+    url = reverse("reports:edit", args=[draft.pk])
+    data = _form_data(work_done="", next_plan="", cases_handled="-3", submit="1")
+    errors = reporter_client.post(url, data).context["form"].errors
+    assert errors == {
+        "cases_handled": ["“办理案件数”不能小于 0。"],
+        "work_done": ["提交前请填写本月工作进展。"],
+        "next_plan": ["提交前请填写下步计划。"],
+    }
+
+
+def test_deleting_an_attachment_from_the_form(reporter_client, draft, reporter):
+    """The form's delete button removes the file and returns to the form."""
+    attachment = services.attachment_add(actor=reporter, report=draft, upload=upload("a.pdf", PDF))
+    response = reporter_client.post(reverse("reports:attachment_delete", args=[attachment.pk]), follow=True)
+    assert "附件“a.pdf”已删除。" in html(response)
     assert not Attachment.objects.exists()
 
 
