@@ -7,7 +7,6 @@ see), who may do what from the services (403 with the reason).
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -30,13 +29,13 @@ from rest_framework.settings import api_settings
 from campaigns.models import Campaign
 
 from . import selectors, services
-from .filters import MONTH_MESSAGE, MONTH_PATTERN, ReportFilterSet
+from .filters import MONTH_MESSAGE, ReportFilterSet
 from .models import Attachment, Contribution, IndicatorValue, Report
 
 # --- Fields and serializers ----------------------------------------------------------------------------
 
 
-@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-03"})
+@extend_schema_field({"type": "string", "pattern": selectors.MONTH_PATTERN, "example": "2026-03"})
 class MonthField(serializers.Field):
     """A month as ``YYYY-MM``."""
 
@@ -46,9 +45,10 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
     def to_internal_value(self, data):
-        if not isinstance(data, str) or not re.match(MONTH_PATTERN, data.strip()):
+        month = selectors.parse_month(data) if isinstance(data, str) else None
+        if month is None:
             self.fail("invalid")
-        return selectors.parse_month(data.strip())
+        return month
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -247,6 +247,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = ReportSerializer
     filterset_class = ReportFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Any id reaches the view, so a malformed one gets the API's JSON 404 rather than an HTML page.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)

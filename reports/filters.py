@@ -12,8 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from agencies.models import Agency
 
 from .models import Report
+from .selectors import MONTH_PATTERN, parse_month
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MONTH_MESSAGE = _("月份格式应为 YYYY-MM，例如 2026-03。")
 
 
@@ -28,8 +28,6 @@ class MonthFormField(forms.CharField):
         return value.strip() if value else value
 
     def clean(self, value):
-        from .selectors import parse_month
-
         text = super().clean(value)
         return parse_month(text) if text else None
 
@@ -41,7 +39,7 @@ class MonthFilter(django_filters.Filter):
 
 class ReportFilterSet(django_filters.FilterSet):
     month = MonthFilter(field_name="month", label=_("月份"), help_text=_("YYYY-MM"))
-    campaign = django_filters.NumberFilter(field_name="campaign__number", label=_("专项治理编号"), min_value=1)
+    campaign = django_filters.NumberFilter(field_name="campaign__number", label=_("专项治理编号"))
     agency = django_filters.CharFilter(method="filter_agency", label=_("牵头单位"), help_text=_("单位名称或别名"))
     status = django_filters.ChoiceFilter(choices=Report.Status.choices, label=_("状态"))
     is_late = django_filters.BooleanFilter(method="filter_is_late", label=_("逾期提交"))

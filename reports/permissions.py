@@ -64,7 +64,7 @@ def can_open_report(user) -> bool:
 
 
 def can_edit_report(user, report: Report, *, month_open: bool | None = None) -> bool:
-    """The lead agency's reporters change (and submit) a draft or returned report of an open month.
+    """The lead agency's reporters change, submit and attach files to a draft or returned report of an open month.
 
     ``month_open`` may be passed by list pages that checked the month once for many reports.
     """
@@ -73,9 +73,6 @@ def can_edit_report(user, report: Report, *, month_open: bool | None = None) -> 
     if month_open is None:
         month_open = month_open_for(report.agency_id, report.month)
     return month_open
-
-
-can_submit_report = can_edit_report
 
 
 def can_review_report(user, report: Report) -> bool:
@@ -104,20 +101,10 @@ def can_contribute(
 
 
 def can_view_attachment(user, attachment: Attachment) -> bool:
+    """An attachment is seen by exactly those who see its report."""
     from .models import Report
 
     return Report.objects.visible_to(user).filter(pk=attachment.report_id).exists()
-
-
-def can_delete_attachment(user, attachment: Attachment) -> bool:
-    return can_edit_report(user, attachment.report)
-
-
-def can_view_history(user, report: Report) -> bool:
-    """Whoever may see a report may see how it came to be (可查可核可溯)."""
-    from .models import Report
-
-    return Report.objects.visible_to(user).filter(pk=report.pk).exists()
 
 
 def can_manage_indicators(user) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -44,15 +45,17 @@ def default_task_month(today: datetime.date) -> datetime.date:
     return previous_month(today)
 
 
+# A reporting month as the API, filters and pages write it; years 1900–2099 keep every due date valid.
+MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
+
+
 def parse_month(text: str | None) -> datetime.date | None:
     """``YYYY-MM`` as the first day of that month, or None when it is not one."""
-    try:
-        year, month = (text or "").split("-")
-        if len(year) != 4 or len(month) != 2:
-            return None
-        return datetime.date(int(year), int(month), 1)
-    except ValueError:
+    text = (text or "").strip()
+    if not re.fullmatch(MONTH_PATTERN, text):
         return None
+    year, month = text.split("-")
+    return datetime.date(int(year), int(month), 1)
 
 
 # --- Querysets with what each page shows ----------------------------------------------------------

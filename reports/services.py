@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, CampaignLead
+from campaigns.models import Campaign
 
 from . import permissions, uploads
 from .models import (
@@ -108,7 +108,7 @@ def report_open(*, actor, campaign: Campaign, month: datetime.date, today: datet
     today = today or timezone.localdate()
     if month > first_of_month(today):
         raise ValidationError({"month": _("%(month)s尚未开始，不能填报。") % {"month": month_label(month)}})
-    if not CampaignLead.objects.filter(campaign=campaign, agency_id=actor.agency_id).exists():
+    if not permissions.leads_campaign(actor, campaign):
         raise ValidationError(
             {
                 "campaign": _("贵单位不是第 %(number)s 项“%(title)s”的牵头单位，无需填报该项报告。")

@@ -65,6 +65,7 @@ def test_opening_twice_is_refused_with_a_clear_message(reporter_client, draft):
         ({"campaign": 8, "month": "2026-3"}, {"month": ["月份格式应为 YYYY-MM，例如 2026-03。"]}),
         ({"campaign": 8, "month": "2026-13"}, {"month": ["月份格式应为 YYYY-MM，例如 2026-03。"]}),
         ({"campaign": 8, "month": 202603}, {"month": ["月份格式应为 YYYY-MM，例如 2026-03。"]}),
+        ({"campaign": 8, "month": "0000-01"}, {"month": ["月份格式应为 YYYY-MM，例如 2026-03。"]}),
         ({"campaign": 8, "month": "2999-01"}, {"month": ["2999年1月尚未开始，不能填报。"]}),
     ],
 )
@@ -125,6 +126,7 @@ def test_agency_filter_accepts_an_alias(office_client, office_user):
     ("params", "field", "message"),
     [
         ({"month": "2026-3"}, "month", "月份格式应为 YYYY-MM，例如 2026-03。"),
+        ({"month": "9999-12"}, "month", "月份格式应为 YYYY-MM，例如 2026-03。"),
         ({"status": "late"}, "status", "选择一个有效的选项。 late 不在可用的选项中。"),
         ({"campaign": "八"}, "campaign", "输入一个数字。"),
     ],
@@ -309,4 +311,4 @@ def test_schema_documents_every_report_endpoint_with_its_errors(client):
     for (path, method), codes in expected.items():
         assert set(paths[path][method]["responses"]) == codes, (path, method)
     month = next(p for p in paths["/api/v1/reports/"]["get"]["parameters"] if p["name"] == "month")
-    assert month["schema"]["pattern"] == r"^\d{4}-(0[1-9]|1[0-2])$"
+    assert month["schema"]["pattern"] == r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
