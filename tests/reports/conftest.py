@@ -32,8 +32,9 @@ def shanghai(*args) -> datetime.datetime:
 def docx_bytes(main_part: str = "word/document.xml") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(main_part, "<document/>")
+        # A fixed timestamp: the same bytes on every run and every test worker.
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", date_time=(2026, 1, 1, 0, 0, 0)), "<Types/>")
+        archive.writestr(zipfile.ZipInfo(main_part, date_time=(2026, 1, 1, 0, 0, 0)), "<document/>")
     return buffer.getvalue()
 
 

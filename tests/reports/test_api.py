@@ -66,7 +66,7 @@ def test_opening_twice_is_refused_with_a_clear_message(reporter_client, draft):
         ({"campaign": 8, "month": "2026-13"}, {"month": ["月份格式应为 YYYY-MM，例如 2026-03。"]}),
         ({"campaign": 8, "month": 202603}, {"month": ["月份格式应为 YYYY-MM，例如 2026-03。"]}),
         ({"campaign": 8, "month": "0000-01"}, {"month": ["月份格式应为 YYYY-MM，例如 2026-03。"]}),
-        ({"campaign": 8, "month": "2999-01"}, {"month": ["2999年1月尚未开始，不能填报。"]}),
+        ({"campaign": 8, "month": "2099-01"}, {"month": ["2099年1月尚未开始，不能填报。"]}),
     ],
 )
 def test_opening_is_refused_with_field_errors(reporter_client, data, errors):

@@ -316,6 +316,7 @@ def test_empty_contribution_is_refused(draft, court_reporter):
         ("旧版.doc", ole2_doc_bytes(), "application/msword"),
         ("现场.PNG", PNG, "image/png"),
     ],
+    ids=["pdf", "docx", "xlsx", "doc", "png"],
 )
 def test_accepted_attachment_types(draft, reporter, media_root, name, content, content_type):
     """PDF, Word, Excel and images are stored under MEDIA_ROOT with a random name and their real type."""
@@ -337,6 +338,7 @@ def test_accepted_attachment_types(draft, reporter, media_root, name, content, c
         ("网页.html", b"<html></html>", "只能上传 PDF、Word、Excel 或图片文件"),
         ("空.pdf", b"", "文件“空.pdf”是空文件。"),
     ],
+    ids=["png-as-pdf", "exe-as-pdf", "xlsx-as-docx", "html-as-xlsx", "doc-as-xls", "exe", "html", "empty"],
 )
 def test_refused_attachments(draft, reporter, media_root, name, content, message):
     """A file whose content is not what its name says, or of another type, is refused and not stored."""
