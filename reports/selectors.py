@@ -125,13 +125,19 @@ def month_tasks(*, agency: Agency, month: datetime.date, today: datetime.date, u
     return tasks
 
 
+OUTSTANDING_LIMIT = 50
+
+
 def outstanding_reports(*, agency: Agency, exclude_month: datetime.date) -> QuerySet[Report]:
-    """The agency's drafts and returned reports of other months: still waiting for it."""
+    """The agency's drafts and returned reports of other months, still waiting for it, the oldest first.
+
+    At most ``OUTSTANDING_LIMIT``: the page links to the full list of past reports for the rest.
+    """
     return (
         report_list_queryset()
         .filter(agency=agency, status__in=[Report.Status.DRAFT, Report.Status.RETURNED])
         .exclude(month=exclude_month)
-        .order_by("month", "campaign__number")
+        .order_by("month", "campaign__number")[:OUTSTANDING_LIMIT]
     )
 
 

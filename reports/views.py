@@ -74,6 +74,7 @@ def my_tasks(request):
         "due_date": due_date_for(month),
         "tasks": tasks,
         "outstanding": list(selectors.outstanding_reports(agency=user.agency, exclude_month=month)),
+        "outstanding_limit": selectors.OUTSTANDING_LIMIT,
         "contribution_requests": selectors.contribution_requests(agency=user.agency, month=month),
         "can_start_month": month <= today.replace(day=1),
     }
@@ -409,11 +410,11 @@ def month_list(request):
 
 
 def _render_months(request, *, form=None, reopen_form=None, reopen_lock_id=None, status=200):
-    agencies = selectors.lead_agencies()
     context = {
         "form": form or MonthLockForm(),
         "locks": selectors.month_locks(),
-        "reopen_form": ReopenForm(agencies=agencies),
+        # One list for every lock's agency menu: a form widget per lock would query once per lock.
+        "agencies": list(selectors.lead_agencies().only("name")),
         "failed_reopen_form": reopen_form,
         "failed_reopen_lock_id": reopen_lock_id,
     }

@@ -98,8 +98,19 @@ def test_my_tasks_query_count_does_not_grow(client, ndrc_reporter, django_assert
     with django_assert_num_queries(12):
         response = client.get(url)
     assert len(response.context["tasks"]) == 25
-    assert len(response.context["outstanding"]) == 1 + 2 * 24
+    assert len(response.context["outstanding"]) == 1 + 2 * 24  # 49: just under the cap of 50
     assert [r.agency.name for r, _ in response.context["contribution_requests"]] == ["区综合执法局", "区规划分局"]
+
+
+def test_other_months_waiting_are_capped_at_50_oldest_first(client, ndrc_reporter):
+    """With 75 drafts in earlier months, my tasks lists the oldest 50 and links to the rest."""
+    client.force_login(ndrc_reporter)
+    bulk_reports(ndrc_reporter.agency, months_back(datetime.date(2026, 2, 1), 3))
+    response = client.get(reverse("reports:my_tasks"), {"month": "2026-03"})
+    outstanding = response.context["outstanding"]
+    assert len(outstanding) == 50
+    assert f"{outstanding[0].month:%Y-%m}" == "2025-12"
+    assert "只列出最早的 50 份" in html(response)
 
 
 # --- Starting and filling in a report -----------------------------------------------------------------------------
@@ -478,3 +489,30 @@ def test_every_report_model_is_in_the_admin(admin_client):
     for model in (Report, Indicator, IndicatorValue, Attachment, Contribution, MonthLock):
         url = reverse(f"admin:reports_{model._meta.model_name}_changelist")
         assert admin_client.get(url).status_code == 200
+
+
+def test_indicator_and_month_pages_query_counts(office_client, office_user, agency, django_assert_num_queries):
+    """The indicator list and the month-lock page cost the same with one row as with many."""
+    from agencies.models import Agency as AgencyModel
+
+    campaigns = list(Campaign.objects.filter(number__in=[1, 8, 13]))
+    services.indicator_create(actor=office_user, campaign=campaigns[0], data={"name": "指标0"})
+    lock = services.month_lock(actor=office_user, month=datetime.date(2025, 1, 1), today=TODAY)
+    services.month_reopen(actor=office_user, lock=lock, agency=agency, reason="补报")
+    with django_assert_num_queries(7):
+        office_client.get(reverse("reports:indicators"))
+    with django_assert_num_queries(11):
+        office_client.get(reverse("reports:months"))
+    for n, campaign in enumerate(campaigns * 3, start=1):
+        services.indicator_create(actor=office_user, campaign=campaign, data={"name": f"指标{n}"})
+    for month in months_back(datetime.date(2025, 12, 1), 6):
+        lock = services.month_lock(actor=office_user, month=month, today=TODAY)
+        for name in ("区人力社保局", "区发展改革委"):
+            services.month_reopen(
+                actor=office_user, lock=lock, agency=AgencyModel.objects.get(name=name), reason="补报"
+            )
+    with django_assert_num_queries(7):
+        office_client.get(reverse("reports:indicators"))
+    with django_assert_num_queries(11):
+        response = office_client.get(reverse("reports:months"))
+    assert len(response.context["locks"]) == 7
