@@ -12,7 +12,7 @@ from campaigns.models import Campaign
 
 from . import services, uploads
 from .filters import MonthFormField
-from .models import Indicator, Report
+from .models import Indicator, Report, plain_number
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -22,6 +22,23 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         return
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages)
+
+
+class IndicatorField(forms.CharField):
+    """One of the office's indicators: checked by ``Indicator.parse``, the same rule the service applies."""
+
+    def __init__(self, *, indicator: Indicator, **kwargs):
+        self.indicator = indicator
+        integer = indicator.kind == Indicator.Kind.INTEGER
+        attrs = {"step": "1" if integer else "0.01", "inputmode": "numeric" if integer else "decimal"}
+        if indicator.min_value is not None:
+            attrs["min"] = plain_number(indicator.min_value)
+        if indicator.max_value is not None:
+            attrs["max"] = plain_number(indicator.max_value)
+        super().__init__(required=False, widget=forms.NumberInput(attrs=attrs), **kwargs)
+
+    def to_python(self, value):
+        return self.indicator.parse(super().to_python(value))
 
 
 class ReportForm(forms.Form):
@@ -68,24 +85,10 @@ class ReportForm(forms.Form):
             help_parts = [indicator.help_text] if indicator.help_text else []
             if indicator.required:
                 help_parts.append(str(_("提交时必填。")))
-            field_class = forms.IntegerField if indicator.kind == Indicator.Kind.INTEGER else forms.DecimalField
-            extra = {} if indicator.kind == Indicator.Kind.INTEGER else {"decimal_places": 2, "max_digits": 16}
-            invalid = (
-                _("“%(name)s”应填写整数。") if indicator.kind == Indicator.Kind.INTEGER else _("“%(name)s”应填写数字。")
-            )
-            field = field_class(
-                label=label,
-                required=False,
-                help_text=" ".join(help_parts),
-                error_messages={"invalid": invalid % {"name": indicator.name}},
-                **extra,
-            )
-            if indicator.min_value is not None:
-                field.widget.attrs["min"] = indicator.min_value
-            if indicator.max_value is not None:
-                field.widget.attrs["max"] = indicator.max_value
+            field = IndicatorField(indicator=indicator, label=label, help_text=" ".join(help_parts))
             self.fields[self.indicator_field(indicator)] = field
-            self.initial.setdefault(self.indicator_field(indicator), values.get(indicator.pk))
+            value = values.get(indicator.pk)
+            self.initial.setdefault(self.indicator_field(indicator), None if value is None else plain_number(value))
 
     @staticmethod
     def indicator_field(indicator: Indicator) -> str:

@@ -217,30 +217,30 @@ class Indicator(models.Model):
         """
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
+        integer = self.kind == self.Kind.INTEGER
+        not_a_number = _("“%(name)s”应填写整数。") if integer else _("“%(name)s”应填写数字。")
         try:
             value = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise ValidationError(_("“%(name)s”应填写数字。"), params={"name": self.name}) from None
-        if not value.is_finite():
-            raise ValidationError(_("“%(name)s”应填写数字。"), params={"name": self.name})
-        if self.kind == self.Kind.INTEGER and value != value.to_integral_value():
-            raise ValidationError(_("“%(name)s”应填写整数。"), params={"name": self.name})
+            raise ValidationError(not_a_number, params={"name": self.name}) from None
+        if not value.is_finite() or (integer and value != value.to_integral_value()):
+            raise ValidationError(not_a_number, params={"name": self.name})
+        if abs(value) >= Decimal("1e14"):  # first: quantize() cannot handle much larger numbers
+            raise ValidationError(_("“%(name)s”数值过大。"), params={"name": self.name})
         if value != value.quantize(Decimal("0.01")):
             raise ValidationError(_("“%(name)s”最多保留两位小数。"), params={"name": self.name})
-        if abs(value) >= Decimal("1e14"):
-            raise ValidationError(_("“%(name)s”数值过大。"), params={"name": self.name})
         if self.min_value is not None and value < self.min_value:
             raise ValidationError(
-                _("“%(name)s”不能小于 %(limit)s。"), params={"name": self.name, "limit": _plain(self.min_value)}
+                _("“%(name)s”不能小于 %(limit)s。"), params={"name": self.name, "limit": plain_number(self.min_value)}
             )
         if self.max_value is not None and value > self.max_value:
             raise ValidationError(
-                _("“%(name)s”不能大于 %(limit)s。"), params={"name": self.name, "limit": _plain(self.max_value)}
+                _("“%(name)s”不能大于 %(limit)s。"), params={"name": self.name, "limit": plain_number(self.max_value)}
             )
         return value
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
     """2.00 → "2", 2.50 → "2.5": bounds read as people write them."""
     text = f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -276,7 +276,7 @@ class IndicatorValue(models.Model):
 
     @property
     def display_value(self) -> str:
-        return _plain(self.value)
+        return plain_number(self.value)
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

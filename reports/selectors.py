@@ -25,6 +25,7 @@ from .models import (
     Report,
     State,
     due_date_for,
+    plain_number,
     report_state,
 )
 
@@ -294,8 +295,7 @@ def _plain_value(name: str, value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return plain_number(value)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if name == "size":

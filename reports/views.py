@@ -180,16 +180,21 @@ def report_edit(request, pk: int):
     submitting = "submit" in request.POST
     if form.is_valid():
         upload = form.cleaned_data.get("file")
+        attachment = None
         try:
             with transaction.atomic():
                 report = services.report_update(actor=request.user, report=report, data=form.service_data())
+                if submitting and (missing := services.submission_errors(report=report)):
+                    raise ValidationError(missing)  # before the file is written
                 if upload:
-                    services.attachment_add(actor=request.user, report=report, upload=upload)
+                    attachment = services.attachment_add(actor=request.user, report=report, upload=upload)
                 if submitting:
                     report = services.report_submit(actor=request.user, report=report)
-        except PermissionDenied as error:
-            return forbidden(request, str(error))
-        except ValidationError as error:
+        except (PermissionDenied, ValidationError) as error:
+            if attachment is not None:  # the row was rolled back; the stored file must go too
+                attachment.file.storage.delete(attachment.file.name)
+            if isinstance(error, PermissionDenied):
+                return forbidden(request, str(error))
             add_service_errors(form, error)
             if submitting:
                 _add_submission_errors(form, report)

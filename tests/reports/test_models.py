@@ -73,10 +73,11 @@ def _indicator(**kwargs):
     ("raw", "message"),
     [
         ("1.5", "“涉及农民工人数”应填写整数。"),
-        ("abc", "“涉及农民工人数”应填写数字。"),
+        ("abc", "“涉及农民工人数”应填写整数。"),
         ("-1", "“涉及农民工人数”不能小于 0。"),
         ("5001", "“涉及农民工人数”不能大于 5000。"),
-        ("NaN", "“涉及农民工人数”应填写数字。"),
+        ("NaN", "“涉及农民工人数”应填写整数。"),
+        ("1e30", "“涉及农民工人数”数值过大。"),
     ],
 )
 def test_integer_indicator_refuses_bad_values(raw, message):
@@ -95,6 +96,8 @@ def test_indicator_parses_values_and_treats_blank_as_empty():
     assert money.parse("3.25") == Decimal("3.25")
     with pytest.raises(ValidationError, match="最多保留两位小数"):
         money.parse("3.255")
+    with pytest.raises(ValidationError, match="“追讨欠薪金额”应填写数字。"):
+        money.parse("三万")
 
 
 def test_integer_indicator_bounds_must_be_integers():

@@ -232,6 +232,15 @@ def test_refused_upload_is_explained_next_to_the_file_field_and_nothing_is_saved
     assert draft.work_done == ""
 
 
+def test_upload_with_a_refused_submission_leaves_no_file(reporter_client, draft, media_root):
+    """Choosing a file and submitting an incomplete report writes neither the row nor the file."""
+    url = reverse("reports:edit", args=[draft.pk])
+    response = reporter_client.post(url, _form_data(work_done="", file=upload("a.pdf", PDF), submit="1"))
+    assert response.context["form"].errors["work_done"] == ["提交前请填写本月工作进展。"]
+    assert not Attachment.objects.exists()
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
+
+
 def test_form_shows_input_and_missing_items_together(reporter_client, draft):
     """Submitting with a negative count and no text lists all three problems at once."""
     url = reverse("reports:edit", args=[draft.pk])
@@ -241,6 +250,17 @@ def test_form_shows_input_and_missing_items_together(reporter_client, draft):
         "cases_handled": ["“办理案件数”不能小于 0。"],
         "work_done": ["提交前请填写本月工作进展。"],
         "next_plan": ["提交前请填写下步计划。"],
+    }
+
+
+def test_every_indicator_error_is_shown_at_once(reporter_client, draft, wage_indicators):
+    """A fraction in the integer indicator and a negative amount are both reported in one round."""
+    workers, money = wage_indicators
+    data = _form_data(save="1") | {f"indicator_{workers.pk}": "1.5", f"indicator_{money.pk}": "-5"}
+    errors = reporter_client.post(reverse("reports:edit", args=[draft.pk]), data).context["form"].errors
+    assert errors == {
+        f"indicator_{workers.pk}": ["“涉及农民工人数”应填写整数。"],
+        f"indicator_{money.pk}": ["“追讨欠薪金额”不能小于 0。"],
     }
 
 
