@@ -62,7 +62,7 @@ def my_tasks(request):
     """ "My tasks": every report the agency owes for the month, started or not, and what waits for it."""
     user = request.user
     if user.is_office:
-        return redirect("reports:review")
+        return redirect("reports:review_queue")
     if not permissions.can_open_report(user):
         return forbidden(request, _("只有单位填报员有填报任务。"))
     today = timezone.localdate()
@@ -326,7 +326,7 @@ def report_accept(request, pk: int):
     except PermissionDenied as error:
         return forbidden(request, str(error))
     messages.success(request, _("报告已审核通过。"))
-    return redirect("reports:review")
+    return redirect("reports:review_queue")
 
 
 @require_POST
@@ -342,7 +342,7 @@ def report_return(request, pk: int):
         add_service_errors(form, error)
         return _render_detail(request, report, return_form=form, status=400)
     messages.success(request, _("报告已退回%(agency)s修改。") % {"agency": report.agency})
-    return redirect("reports:review")
+    return redirect("reports:review_queue")
 
 
 @require_GET

@@ -184,7 +184,7 @@ def test_own_reporter_cannot_review_or_change_a_submitted_report(client, filled,
 @pytest.mark.parametrize(
     ("method", "name", "args", "data"),
     [
-        ("get", "reports:review", [], None),
+        ("get", "reports:review_queue", [], None),
         ("get", "reports:indicators", [], None),
         ("get", "reports:indicator_new", [], None),
         ("post", "reports:indicator_new", [], {"campaign": 8, "name": "x", "kind": "integer"}),
@@ -221,7 +221,7 @@ def test_anonymous_users_see_no_report(client, draft, attachment):
         method, url, data = _paths(draft, attachment)[name]
         response = client.get(url)
         assert (response.status_code, response["Location"].split("?")[0]) == (302, "/accounts/login/")
-    for url in [reverse("reports:my_tasks"), reverse("reports:export"), reverse("reports:review")]:
+    for url in [reverse("reports:my_tasks"), reverse("reports:export"), reverse("reports:review_queue")]:
         assert client.get(url).status_code == 302
     for method, url, data in [
         ("get", "/api/v1/reports/", None),

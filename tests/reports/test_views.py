@@ -78,7 +78,7 @@ def test_my_tasks_shows_reports_to_contribute_to(client, draft, court_reporter):
 def test_office_is_sent_from_my_tasks_to_the_review_queue(office_client):
     """The office has no tasks of its own: /reports/ goes to the review queue."""
     response = office_client.get(reverse("reports:my_tasks"))
-    assert (response.status_code, response["Location"]) == (302, reverse("reports:review"))
+    assert (response.status_code, response["Location"]) == (302, reverse("reports:review_queue"))
 
 
 def test_my_tasks_query_count_does_not_grow(client, ndrc_reporter, django_assert_num_queries):
@@ -304,7 +304,7 @@ def test_review_queue_lists_submitted_reports_longest_waiting_first(office_clien
     services.report_update(actor=ndrc_reporter, report=other, data=FILLED)
     services.report_submit(actor=ndrc_reporter, report=other, now=shanghai(2026, 4, 7, 9, 0))
     services.report_open(actor=ndrc_reporter, campaign=Campaign.objects.get(number=1), month=MARCH, today=TODAY)
-    response = office_client.get(reverse("reports:review"))
+    response = office_client.get(reverse("reports:review_queue"))
     rows = list(response.context["page"])
     assert [(r.agency.name, r.state().value) for r in rows] == [("区人力社保局", "submitted"), ("区发展改革委", "late")]
     assert "2 份报告等待审核" in html(response)
@@ -369,7 +369,7 @@ def test_detail_and_history_query_counts(
         office_client.get(history)
 
 
-@pytest.mark.parametrize("url_name", ["reports:past", "reports:review"])
+@pytest.mark.parametrize("url_name", ["reports:past", "reports:review_queue"])
 def test_list_pages_query_count_does_not_grow(office_client, url_name, django_assert_num_queries):
     """The report list and the review queue cost the same with one report and with 60."""
     ndrc = Agency.objects.get(name="区发展改革委")
