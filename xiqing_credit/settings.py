@@ -300,3 +300,7 @@ LIST_IMPORT_MAX_MEMBERS = env.int("LIST_IMPORT_MAX_MEMBERS", default=200)
 LIST_IMPORT_MAX_ROWS = env.int("LIST_IMPORT_MAX_ROWS", default=20000)
 # Failed repair look-ups / applications (wrong query code, code or ID) allowed per client per hour.
 REPAIR_FAILED_ATTEMPTS_PER_HOUR = env.int("REPAIR_FAILED_ATTEMPTS_PER_HOUR", default=20)
+
+# --- Issue #3: monthly progress reports --------------------------------------------------------
+# Section 七.3: attachments to a report (PDF, Word, Excel, images), each at most this size.
+REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
