@@ -26,3 +26,26 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["agency"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("单位与角色"), {"fields": ("agency", "role")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("单位与角色"), {"fields": ("agency", "role")}),)
+
+
+# --- Issue 7: notifications and email deliveries ----------------------------------------------
+from .models import EmailDelivery, Notification  # noqa: E402
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "recipient__username"]
+    raw_id_fields = ["recipient"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "to"]
+    raw_id_fields = ["recipient"]
+    readonly_fields = ["created_at", "updated_at", "sent_at", "attempts", "last_error"]
+    date_hierarchy = "created_at"
