@@ -221,7 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "xiqing_credit.schema.PortalAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "public_search": env.str("PUBLIC_SEARCH_RATE", default="30/min"),
     },
