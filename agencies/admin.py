@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, AgencyAlias, User
+from .models import Agency, AgencyAlias, SupervisionOrder, User
 
 
 class AgencyAliasInline(admin.TabularInline):
@@ -26,6 +26,17 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["agency"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("单位与角色"), {"fields": ("agency", "role")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("单位与角色"), {"fields": ("agency", "role")}),)
+
+
+@admin.register(SupervisionOrder)
+class SupervisionOrderAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "agency", "status", "issued_on", "deadline"]
+    list_filter = ["kind", "status", "agency"]
+    search_fields = ["title", "content", "agency__name"]
+    date_hierarchy = "issued_on"
+    raw_id_fields = ["report", "parent"]
+    autocomplete_fields = ["agency"]
+    list_select_related = ["agency"]
 
 
 # --- Issue 7: notifications and email deliveries ----------------------------------------------

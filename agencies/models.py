@@ -6,9 +6,15 @@ Civilization Office (区文明办) is one of them and supervises the others (sec
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -118,14 +124,234 @@ class User(AbstractUser):
         return self.is_authenticated and self.role in (self.Role.OFFICE, self.Role.ADMIN)
 
 
+# --- Supervision (督查督办), section 五.4 ------------------------------------------------------------
+
+
+def deadline_colour(
+    *, status: str, issued_on: datetime.date, deadline: datetime.date | None, today: datetime.date
+) -> str:
+    """The one rule that colours an open supervision order by its deadline (section 五.4).
+
+    Only orders that wait for the agency (open, or sent back) are coloured; an answered order
+    waits for the office and a closed one for nobody. ``red``: the deadline has passed (the whole
+    deadline day still counts as in time). ``blue``: due within ``SUPERVISION_DUE_SOON_DAYS`` days
+    (default 3). ``yellow``: more than half of the time from issue to deadline has gone with no
+    answer. Red beats blue beats yellow; ``""`` means no colour.
+    """
+    if status not in (SupervisionOrder.Status.OPEN, SupervisionOrder.Status.RETURNED) or deadline is None:
+        return ""
+    if today > deadline:
+        return DeadlineColour.RED
+    if (deadline - today).days <= settings.SUPERVISION_DUE_SOON_DAYS:
+        return DeadlineColour.BLUE
+    if (today - issued_on).days * 2 > (deadline - issued_on).days:
+        return DeadlineColour.YELLOW
+    return ""
+
+
+class DeadlineColour(models.TextChoices):
+    """How urgent an open order is; the CSS class of its row is ``deadline-<value>``."""
+
+    BLUE = "blue", _("三日内到期")
+    YELLOW = "yellow", _("过半未答复")
+    RED = "red", _("已超期")
+
+
+class SupervisionOrderQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SupervisionOrderQuerySet:
+        """Who sees which orders: the office sees all, an agency only its own (see permissions.py)."""
+        from .permissions import supervision_orders_visible_to
+
+        return supervision_orders_visible_to(user, self)
+
+    def not_closed(self) -> SupervisionOrderQuerySet:
+        return self.exclude(status=SupervisionOrder.Status.CLOSED)
+
+    def awaiting_agency(self) -> SupervisionOrderQuerySet:
+        return self.filter(status__in=SupervisionOrder.AWAITING_AGENCY)
+
+
+class SupervisionOrder(models.Model):
+    """A supervision action of 区文明办 against one agency (督查督办, section 五.4 and 七.3).
+
+    Section 五.4: units whose work lags are interviewed (约谈主要负责同志), ordered to rectify by a
+    deadline (责令限期整改) and criticised in the media (通报批评); units that do well are
+    commended (媒体宣传展示); units that rectify poorly are reported to 区不作为不担当领导小组.
+    A reminder (催办) chases a monthly report (section 七.3). An order names an agency and
+    optionally the campaign, the report or the report month it is about.
+
+    Lifecycle: open → answered → closed, or answered → returned (sent back) → answered again.
+    Criticism and commendation are notices: recorded as closed when issued. Every change is kept
+    in the history table (who, when, old and new values: 可查可核可溯).
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("催办")
+        INTERVIEW = "interview", _("约谈")
+        RECTIFICATION = "rectification", _("限期整改")
+        CRITICISM = "criticism", _("通报批评")
+        COMMENDATION = "commendation", _("表扬")
+        ESCALATION = "escalation", _("报区不作为不担当领导小组")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待答复")
+        ANSWERED = "answered", _("已答复待审核")
+        RETURNED = "returned", _("已退回待重新答复")
+        CLOSED = "closed", _("已办结")
+
+    # Notices need no answer from the agency; every other kind waits for one.
+    NOTICE_KINDS = (Kind.CRITICISM, Kind.COMMENDATION)
+    AWAITING_AGENCY = (Status.OPEN, Status.RETURNED)
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="supervision_orders", verbose_name=_("被督办单位")
+    )
+    kind = models.CharField(_("督办类型"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervision_orders",
+        verbose_name=_("专项治理"),
+    )
+    report = models.ForeignKey(
+        "reports.Report",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervision_orders",
+        verbose_name=_("月度报告"),
+    )
+    report_month = models.DateField(
+        _("报告月份"), null=True, blank=True, help_text=_("所督办的月度报告月份（该月第一天）")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("源督办事项"),
+        help_text=_("如整改不力报区不作为不担当领导小组时，所依据的限期整改事项"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("督办内容"))
+    issued_on = models.DateField(_("下发日期"))
+    deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("下发人")
+    )
+
+    interview_date = models.DateField(_("约谈日期"), null=True, blank=True)
+    interviewee = models.CharField(_("被约谈人"), max_length=100, blank=True, help_text=_("姓名及职务"))
+    interview_minutes = models.TextField(_("约谈纪要"), blank=True)
+
+    answer = models.TextField(_("单位答复"), blank=True, help_text=_("单位采取的措施和整改情况"))
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("答复人"),
+    )
+    office_comment = models.TextField(_("审核意见"), blank=True, help_text=_("办结或退回时区文明办的意见"))
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("办结人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SupervisionOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["kind", "report_month"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=models.F("issued_on")),
+                name="supervisionorder_deadline_after_issue",
+                violation_error_message=_("办理期限不能早于下发日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:order_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.agency_id and self.agency.is_office:
+            errors["agency"] = _("不能对区文明办自身下发督办事项。")
+        if self.kind == self.Kind.RECTIFICATION and not self.deadline:
+            errors["deadline"] = _("限期整改必须规定办理期限。")
+        if self.kind == self.Kind.INTERVIEW:
+            if not self.interview_date:
+                errors["interview_date"] = _("约谈须填写约谈日期。")
+            if not self.interviewee.strip():
+                errors["interviewee"] = _("约谈须填写被约谈人（姓名及职务）。")
+        if self.deadline and self.issued_on and self.deadline < self.issued_on:
+            errors["deadline"] = _("办理期限不能早于下发日期。")
+        if self.report_id:
+            report = self.report
+            if report.agency_id != self.agency_id:
+                errors["report"] = _("所选报告不属于被督办单位。")
+            if self.campaign_id and report.campaign_id != self.campaign_id:
+                errors["campaign"] = _("所选报告不属于该专项治理。")
+        if self.report_month and self.report_month.day != 1:
+            errors["report_month"] = _("报告月份须为该月第一天。")
+        if self.parent_id and self.parent.agency_id != self.agency_id:
+            errors["parent"] = _("源督办事项须属于同一单位。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_notice(self) -> bool:
+        return self.kind in self.NOTICE_KINDS
+
+    @property
+    def awaits_agency(self) -> bool:
+        return self.status in self.AWAITING_AGENCY
+
+    @property
+    def is_answer_late(self) -> bool:
+        """The agency answered after the deadline day ended (Asia/Shanghai)."""
+        if not (self.answered_at and self.deadline):
+            return False
+        return timezone.localtime(self.answered_at).date() > self.deadline
+
+    def deadline_colour(self, today: datetime.date | None = None) -> str:
+        return deadline_colour(
+            status=self.status,
+            issued_on=self.issued_on,
+            deadline=self.deadline,
+            today=today or timezone.localdate(),
+        )
+
+
 # --- Issue 7: in-portal notifications and email deliveries ------------------------------------
 # Reminders, summaries and warnings (DESIGN §4) reach staff in the portal and by email. Every
 # email is a row, so a failure is retried, recorded and shown to the office, never lost silently.
 
 
 def _validate_local_link(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value and (not value.startswith("/") or value.startswith("//")):
         raise ValidationError(_("链接必须是本站路径（以 / 开头）。"))
 

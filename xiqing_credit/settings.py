@@ -255,6 +255,26 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Issue 4: dashboard ---------------------------------------------------------------------------
+# Section 五.4: each lead agency gets a monthly assessment. Score = on-time rate × W_ON_TIME +
+# acceptance rate × W_ACCEPTANCE − open rectification orders × W_OPEN_RECTIFICATION (rates 0–1).
+DASHBOARD_WEIGHT_ON_TIME = env.float("DASHBOARD_WEIGHT_ON_TIME", default=60.0)
+DASHBOARD_WEIGHT_ACCEPTANCE = env.float("DASHBOARD_WEIGHT_ACCEPTANCE", default=40.0)
+DASHBOARD_WEIGHT_OPEN_RECTIFICATION = env.float("DASHBOARD_WEIGHT_OPEN_RECTIFICATION", default=10.0)
+# Months shown in the dashboard's trend charts, ending at the month shown.
+DASHBOARD_TREND_MONTHS = env.int("DASHBOARD_TREND_MONTHS", default=12)
+# An open supervision order is marked blue when its deadline is this many days away or fewer.
+SUPERVISION_DUE_SOON_DAYS = env.int("SUPERVISION_DUE_SOON_DAYS", default=3)
+# "Remind now" on the dashboard gives the agency this many days to answer its 催办.
+SUPERVISION_REMINDER_DAYS = env.int("SUPERVISION_REMINDER_DAYS", default=3)
+# Two models have a "kind" field; name their enums in the API schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AgencyKindEnum": "agencies.models.Agency.Kind",
+        "SupervisionOrderKindEnum": "agencies.models.SupervisionOrder.Kind",
+    }
+)
+
 # --- Issue 7: scheduled jobs --------------------------------------------------------------------
 # Report reminders (section 七.3, DESIGN §4): before the due date, on it, then every N days while
 # overdue; after M overdue days the office is told as well.

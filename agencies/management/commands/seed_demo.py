@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-DEMO_MODULES = ["agencies.demo", "reports.demo", "blacklist.demo"]
+DEMO_MODULES = ["agencies.demo", "reports.demo", "agencies.demo_supervision", "blacklist.demo"]
 
 
 class Command(BaseCommand):
