@@ -40,7 +40,7 @@ class SupervisionOrderAdmin(SimpleHistoryAdmin):
 
 
 # --- Issue 7: notifications and email deliveries ----------------------------------------------
-from .models import EmailDelivery, Notification  # noqa: E402
+from .models import EmailDelivery, Notification, SupervisionSummary  # noqa: E402
 
 
 @admin.register(Notification)
@@ -60,3 +60,10 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     readonly_fields = ["created_at", "updated_at", "sent_at", "attempts", "last_error"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SupervisionSummary)
+class SupervisionSummaryAdmin(admin.ModelAdmin):
+    list_display = ["subject", "month", "recipients", "created_at"]
+    readonly_fields = ["month", "subject", "text", "html", "workbook", "recipients", "created_at"]
+    date_hierarchy = "month"

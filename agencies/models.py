@@ -440,3 +440,32 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to or '—'} {self.subject}"
+
+
+class SupervisionSummary(models.Model):
+    """The monthly supervision summary (督查汇总) of one report month, as the office received it.
+
+    DESIGN §4 and section 五.4: rates, late and overdue agencies, rectification orders and the
+    agency ranking, emailed to every office reviewer with an Excel workbook and kept here for
+    download. One per month: the unique month makes a second run or worker send nothing.
+    """
+
+    month = models.DateField(_("报告月份"), unique=True, help_text=_("所汇总月份的第一天"))
+    subject = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("正文"))
+    html = models.TextField(_("HTML 正文"))
+    workbook = models.FileField(_("Excel 汇总表"), upload_to="summaries/", max_length=300, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("收件审核员数"), default=0)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("月度督查汇总")
+        verbose_name_plural = _("月度督查汇总")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def filename(self) -> str:
+        return f"西青区诚信建设月度督查汇总-{self.month:%Y-%m}.xlsx"

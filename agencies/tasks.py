@@ -1,12 +1,15 @@
-"""Celery tasks of the agencies app: email delivery with retries (DESIGN §4)."""
+"""Celery tasks of the agencies app: email delivery with retries, the supervision summary (DESIGN §4)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
 
+from xiqing_credit.schedule import day_or_today
+
 from .models import EmailDelivery
 from .notifications import email_deliveries_requeue_stale, email_delivery_fail, email_delivery_send, retry_countdown
+from .summaries import supervision_summary_send
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -35,3 +38,9 @@ def deliver_email(self, delivery_id: int) -> str:
 def requeue_stale_emails() -> int:
     """Queue again pending emails that never reached a worker (e.g. the broker was down)."""
     return email_deliveries_requeue_stale()
+
+
+@shared_task(acks_late=True)
+def send_supervision_summary(today: str | None = None) -> str:
+    """Daily: on the summary day, send last month's supervision summary to the office, once."""
+    return str(supervision_summary_send(today=day_or_today(today)))

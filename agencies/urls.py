@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import notification_views, views
+from . import jobs_views, views
 
 app_name = "agencies"
 urlpatterns = [
@@ -18,9 +18,12 @@ urlpatterns = [
     path("supervision/<int:pk>/send-back/", views.order_send_back, name="order_send_back"),
     path("supervision/<int:pk>/interview/", views.order_interview, name="order_interview"),
     path("supervision/<int:pk>/escalate/", views.order_escalate, name="order_escalate"),
-    path("notifications/", notification_views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
-    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
-    path("notifications/emails/", notification_views.email_delivery_list, name="email_deliveries"),
-    path("notifications/emails/<int:pk>/retry/", notification_views.email_delivery_retry, name="email_delivery_retry"),
+    path("dashboard/summaries/", jobs_views.summary_list, name="summary_list"),
+    path("dashboard/summaries/<int:pk>/", jobs_views.summary_detail, name="summary_detail"),
+    path("dashboard/summaries/<int:pk>/download/", jobs_views.summary_download, name="summary_download"),
+    path("notifications/", jobs_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", jobs_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", jobs_views.notification_read_all, name="notification_read_all"),
+    path("notifications/emails/", jobs_views.email_delivery_list, name="email_deliveries"),
+    path("notifications/emails/<int:pk>/retry/", jobs_views.email_delivery_retry, name="email_delivery_retry"),
 ]

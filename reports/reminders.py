@@ -1,7 +1,7 @@
 """Reminders for owed monthly reports (section 七.3 of the plan; DESIGN §4).
 
-A report is owed for every (campaign, lead agency, month) of ``CampaignLead`` that has no report
-row, or one in draft or returned. Before its due date (``REMINDER_DAYS_BEFORE`` days), on the due
+A report is owed for every (campaign, lead agency, month) of the dashboard's ``owed_leads()`` that
+has no report row, or one in draft or returned. Before its due date (``REMINDER_DAYS_BEFORE`` days), on the due
 date and every ``REMINDER_OVERDUE_EVERY_DAYS`` days while overdue, the agency's reporters are
 reminded in the portal and by email; once it is ``REMINDER_OFFICE_AFTER_DAYS`` days overdue, the
 office is told as well.
@@ -22,18 +22,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
-from agencies.models import Agency, User
+from agencies.models import User
 from agencies.notifications import Outgoing, messages_send, office_reviewers
-from campaigns.models import CampaignLead
+from agencies.selectors import owed_leads
 
 from .models import Report, SentReminder, State, due_date_for, report_state
 
 Kind = SentReminder.Kind
 OWED_STATES = {State.NOT_DUE, State.OVERDUE, State.RETURNED}
-# DESIGN §6: reporters file at /reports/, the office watches the overdue list on /dashboard/.
+# DESIGN §6: reporters file at /reports/.
 REPORTER_LINK = "/reports/"
-OFFICE_LINK = "/dashboard/"
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,11 @@ def owed_reports(*, today: datetime.date, months: list[datetime.date] | None = N
     months = candidate_months(today) if months is None else months
     if not months:
         return []
+    # The dashboard's rule of who owes a report: every active lead unit except the office.
     leads = list(
-        CampaignLead.objects.filter(agency__is_active=True)
-        .exclude(agency__kind=Agency.Kind.OFFICE)  # the office does not remind itself
-        .order_by("campaign__number", "agency__order", "agency_id")
-        .values_list("campaign_id", "campaign__number", "campaign__title", "agency_id", "agency__name", "agency__email")
+        owed_leads().values_list(
+            "campaign_id", "campaign__number", "campaign__title", "agency_id", "agency__name", "agency__email"
+        )
     )
     rows = {
         (campaign_id, agency_id, month): (status, submitted_at, due_date)
@@ -242,7 +242,7 @@ def _office_message(reports: list[OwedReport], today: datetime.date) -> Outgoing
         recipients=office_reviewers(),
         title=f"逾期未报通报：{len(reports)} 份月度报告逾期超过 {settings.REMINDER_OFFICE_AFTER_DAYS} 天",
         body="\n".join(lines),
-        link=OFFICE_LINK,
+        link=reverse("agencies:dashboard"),
     )
 
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-
 from celery import shared_task
 from django.db import OperationalError
-from django.utils import timezone
+
+from xiqing_credit.schedule import day_or_today
 
 from .reminders import reminders_send
-
-
-def _day(today: str | None) -> datetime.date:
-    return datetime.date.fromisoformat(today) if today else timezone.localdate()
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
 def send_reminders(today: str | None = None) -> str:
     """Daily: remind agencies of owed monthly reports (section 七.3); a retry never sends twice."""
-    return str(reminders_send(today=_day(today)))
+    return str(reminders_send(today=day_or_today(today)))

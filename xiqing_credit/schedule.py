@@ -31,6 +31,13 @@ DEFAULT_SCHEDULE = [
         hour="8",
     ),
     Job(
+        name="月度督查汇总",
+        task="agencies.tasks.send_supervision_summary",
+        description="每天检查：到汇总日（默认截止日次日）把上月督查汇总（附 Excel）发给区文明办审核员，每月一次。",
+        minute="30",
+        hour="8",
+    ),
+    Job(
         name="未发出邮件重新排队",
         task="agencies.tasks.requeue_stale_emails",
         description="每小时：把长时间未交给发送进程的邮件重新排队（如消息队列曾中断）。",
@@ -63,11 +70,14 @@ def install_default_schedule(using: str = "default", **kwargs) -> int:
     return created
 
 
+def day_or_today(value: str | None) -> datetime.date:
+    """The day a job runs for: a YYYY-MM-DD date, or today in Asia/Shanghai."""
+    return datetime.date.fromisoformat(value) if value else timezone.localdate()
+
+
 def parse_day(value: str | None) -> datetime.date:
-    """The ``--today`` of a job's command: a YYYY-MM-DD date, or today in Asia/Shanghai."""
-    if not value:
-        return timezone.localdate()
+    """The ``--today`` of a job's command, refused with a plain message when malformed."""
     try:
-        return datetime.date.fromisoformat(value)
+        return day_or_today(value)
     except ValueError:
         raise CommandError(f"日期“{value}”无效，请使用 YYYY-MM-DD 格式。") from None

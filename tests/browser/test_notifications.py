@@ -66,3 +66,26 @@ def test_bell_and_list_on_a_phone(browser, live_server, live_plan, shot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "phone-list")
     context.close()
+
+
+def test_office_reads_the_monthly_summary(page, live_server, live_plan, shot, settings, tmp_path):
+    """The office follows the summary's notification to its page and downloads the workbook."""
+    from agencies.summaries import supervision_summary_send
+
+    settings.MEDIA_ROOT = tmp_path
+    UserFactory(agency=Agency.objects.office(), role="office", username="office9")
+    supervision_summary_send(today=datetime.date(2025, 6, 6))
+
+    login(page, live_server, "office9", PASSWORD)
+    page.locator("#nav-notifications").click()
+    page.get_by_role("button", name="前往处理").first.click()
+    assert page.get_by_role("heading", name="2025年5月诚信建设工作督查汇总").is_visible()
+    assert "单位排名" in page.locator(".summary-body").inner_text()
+    shot(page, "summary")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 Excel 汇总表").click()
+    assert download.value.suggested_filename == "西青区诚信建设月度督查汇总-2025-05.xlsx"
+    page.get_by_role("link", name="督查汇总").click()
+    assert page.get_by_role("link", name="2025年5月诚信建设工作督查汇总").is_visible()
+    shot(page, "summary-list")
+    assert page.js_errors == []

@@ -1,20 +1,23 @@
-"""Pages of in-portal notifications (/notifications/) and the office's email log (issue 7).
+"""Pages of what the scheduled jobs produce (issue 7): each user's notifications, the office's
+email log and the monthly supervision summaries.
 
 Kept apart from views.py (dashboard and supervision orders) so each file reads in one sitting.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import notifications as services
-from .models import EmailDelivery, Notification
-from .permissions import can_manage_email_deliveries
+from .models import EmailDelivery, Notification, SupervisionSummary
+from .permissions import can_manage_email_deliveries, can_view_dashboard
 
 PAGE_SIZE = 30
 
@@ -76,3 +79,32 @@ def email_delivery_retry(request, pk: int):
     else:
         messages.success(request, f"已重新发送给 {delivery.to} 的邮件。")
     return redirect("agencies:email_deliveries")
+
+
+def summary_list(request):
+    """The office's monthly supervision summaries, newest first."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    summaries = SupervisionSummary.objects.defer("html", "text")
+    page = Paginator(summaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "agencies/summary_list.html", {"page": page, "summary_day": settings.SUPERVISION_SUMMARY_DAY}
+    )
+
+
+def summary_detail(request, pk: int):
+    """One summary as the office reviewers received it."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    summary = get_object_or_404(SupervisionSummary, pk=pk)
+    return render(request, "agencies/summary_detail.html", {"summary": summary})
+
+
+def summary_download(request, pk: int):
+    """The summary's Excel workbook."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    summary = get_object_or_404(SupervisionSummary, pk=pk)
+    if not summary.workbook:
+        raise Http404
+    return FileResponse(summary.workbook.open("rb"), as_attachment=True, filename=summary.filename)
