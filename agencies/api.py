@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from campaigns.models import Campaign
 from reports.models import Report
+from xiqing_credit.api_fields import MonthField
 
 from .filters import SupervisionOrderFilterSet
 from .forms import DashboardMonthForm
@@ -57,15 +58,15 @@ def _run(service, **kwargs):
 class SupervisionOrderSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="name", read_only=True)
     agency_id = serializers.IntegerField(read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    report = serializers.PrimaryKeyRelatedField(read_only=True)
-    report_month = serializers.DateField(format="%Y-%m", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    report = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    report_month = MonthField(read_only=True, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     deadline_colour = serializers.SerializerMethodField(help_text="blue 三日内到期 / yellow 过半未答复 / red 已超期")
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     is_answer_late = serializers.BooleanField(read_only=True)
 
     class Meta:

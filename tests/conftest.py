@@ -14,6 +14,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_plan()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Test accounts need no real hashing: PBKDF2 costs close to a second per user on this machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def office_agency(db):
     from agencies.models import Agency

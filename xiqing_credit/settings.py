@@ -275,6 +275,32 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     }
 )
 
+# --- Issue 5: red/black lists -------------------------------------------------------------------
+# Publicity periods (公示期) by list and severity, counted from the decision date: (published?,
+# minimum months, maximum months). DESIGN §2 / 《信用修复管理办法》: 轻微 not published; 一般 3–12;
+# 严重 12–36; the district's 较重 6–24. These seed the admin-editable PublicityPeriod rows and
+# serve as the fallback while a row is missing.
+BLACKLIST_PUBLICITY_DEFAULTS = {
+    ("black", "minor"): (False, 0, 0),
+    ("black", "general"): (True, 3, 12),
+    ("black", "serious"): (True, 6, 24),
+    ("black", "severe"): (True, 12, 36),
+    ("red", ""): (True, 1, 36),
+}
+# Section 五.3: a repair decision is due within this many working days (weekends and the listed
+# public holidays do not count; ISO dates, e.g. REPAIR_HOLIDAYS=2026-10-01,2026-10-02).
+REPAIR_DECISION_WORKING_DAYS = env.int("REPAIR_DECISION_WORKING_DAYS", default=10)
+REPAIR_HOLIDAYS = env.list("REPAIR_HOLIDAYS", default=[])
+REPAIR_EVIDENCE_MAX_FILES = env.int("REPAIR_EVIDENCE_MAX_FILES", default=5)
+REPAIR_EVIDENCE_MAX_BYTES = env.int("REPAIR_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Excel import of entries: hostile files are refused before openpyxl sees them.
+LIST_IMPORT_MAX_FILE_BYTES = env.int("LIST_IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+LIST_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("LIST_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+LIST_IMPORT_MAX_MEMBERS = env.int("LIST_IMPORT_MAX_MEMBERS", default=200)
+LIST_IMPORT_MAX_ROWS = env.int("LIST_IMPORT_MAX_ROWS", default=20000)
+# Failed repair look-ups / applications (wrong query code, code or ID) allowed per client per hour.
+REPAIR_FAILED_ATTEMPTS_PER_HOUR = env.int("REPAIR_FAILED_ATTEMPTS_PER_HOUR", default=20)
+
 # --- Issue 7: scheduled jobs --------------------------------------------------------------------
 # Report reminders (section 七.3, DESIGN §4): before the due date, on it, then every N days while
 # overdue; after M overdue days the office is told as well.

@@ -14,12 +14,6 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
     return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """Accounts in these tests need no real hashing: PBKDF2 costs close to a second per user here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_report(db):
     """Create a report of (campaign number, agency name, month) in a given state, as the reports app would."""

@@ -31,7 +31,7 @@ def _run(live_server, tmp_path, name: str, token: str | None) -> subprocess.Comp
         "--checks",
         CHECKS,
         "--max-examples",
-        "8",
+        "5",
         "--seed",
         "2018",
         "--phases",
