@@ -40,7 +40,7 @@ class SupervisionOrderAdmin(SimpleHistoryAdmin):
 
 
 # --- Issue 7: notifications and email deliveries ----------------------------------------------
-from .models import EmailDelivery, Notification, SupervisionSummary  # noqa: E402
+from .models import EmailDelivery, JobRun, Notification, SupervisionSummary  # noqa: E402
 
 
 @admin.register(Notification)
@@ -67,3 +67,10 @@ class SupervisionSummaryAdmin(admin.ModelAdmin):
     list_display = ["subject", "month", "recipients", "created_at"]
     readonly_fields = ["month", "subject", "text", "html", "workbook", "recipients", "created_at"]
     date_hierarchy = "month"
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["job", "day", "created_at"]
+    list_filter = ["job"]
+    date_hierarchy = "day"

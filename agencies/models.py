@@ -469,3 +469,24 @@ class SupervisionSummary(models.Model):
     @property
     def filename(self) -> str:
         return f"西青区诚信建设月度督查汇总-{self.month:%Y-%m}.xlsx"
+
+
+class JobRun(models.Model):
+    """A day on which a once-a-day job sent its message, such as the repair-deadline warning.
+
+    Written first, in the transaction that sends: the unique (job, day) makes a second run the
+    same day, a retried task or a second worker send nothing (DESIGN §4).
+    """
+
+    job = models.CharField(_("任务"), max_length=40)
+    day = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定时任务发送记录")
+        verbose_name_plural = _("定时任务发送记录")
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="jobrun_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day:%Y-%m-%d}"

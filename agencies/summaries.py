@@ -2,9 +2,11 @@
 
 On ``SUPERVISION_SUMMARY_DAY`` (default: the day after reports fall due) the office reviewers get,
 for the month just due: submission and on-time rates, late and overdue agencies by campaign, open
-and overdue rectification orders, and the agency ranking, as an HTML email with an Excel workbook.
-The summary is kept (``SupervisionSummary``) for download in the portal. The figures come from the
-dashboard's selectors, so the summary and the dashboard never disagree.
+and overdue rectification orders, list changes and repair decisions, and the agency ranking, as
+an HTML email with an Excel workbook.
+It also counts the month's list changes (section 五.1) and repair decisions (五.3). The summary is kept
+(``SupervisionSummary``) for download in the portal. Report figures come from the dashboard's
+selectors, so the summary and the dashboard never disagree.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
+from blacklist.models import ListEntry, RepairApplication
 from campaigns.models import Campaign
 from reports.models import State
 from xiqing_credit.excel import add_sheet, workbook_bytes
@@ -26,7 +31,7 @@ from xiqing_credit.excel import add_sheet, workbook_bytes
 from .excel import dashboard_workbook
 from .models import Agency, SupervisionOrder, SupervisionSummary
 from .notifications import Outgoing, absolute_link, messages_send, office_reviewers
-from .selectors import Dashboard, OpenOrder, add_months, dashboard
+from .selectors import Dashboard, OpenOrder, add_months, dashboard, last_day
 
 
 @dataclass
@@ -39,6 +44,17 @@ class CampaignIssues:
 
 
 @dataclass
+class ListChanges:
+    """How one list (red or black) changed in the month (section 五.1)."""
+
+    label: str
+    published: int = 0
+    removed: int = 0
+    expired: int = 0
+    repaired: int = 0
+
+
+@dataclass
 class SummaryContent:
     month: datetime.date
     today: datetime.date
@@ -46,6 +62,16 @@ class SummaryContent:
     by_campaign: list[CampaignIssues]
     rectifications: list[OpenOrder]
     overdue_rectifications: list[OpenOrder]
+    list_changes: list[ListChanges]
+    repair_decisions: list[RepairApplication]
+
+    @property
+    def repairs_approved(self) -> int:
+        return sum(1 for a in self.repair_decisions if a.status == RepairApplication.Status.APPROVED)
+
+    @property
+    def repairs_rejected(self) -> int:
+        return sum(1 for a in self.repair_decisions if a.status == RepairApplication.Status.REJECTED)
 
     @property
     def subject(self) -> str:
@@ -87,10 +113,48 @@ def summary_content(*, month: datetime.date, today: datetime.date) -> SummaryCon
             by_campaign.append(CampaignIssues(row.campaign, late, overdue))
     rectifications = [item for item in data.open_orders if item.order.kind == SupervisionOrder.Kind.RECTIFICATION]
     overdue_rectifications = [item for item in rectifications if item.order.deadline and item.order.deadline < today]
-    return SummaryContent(month, today, data, by_campaign, rectifications, overdue_rectifications)
+    return SummaryContent(
+        month,
+        today,
+        data,
+        by_campaign,
+        rectifications,
+        overdue_rectifications,
+        list_changes=list_changes_in(month),
+        repair_decisions=repair_decisions_in(month),
+    )
 
 
-SUMMARY_SHEETS = ["汇总概况", "迟报与逾期单位", "限期整改"]
+def list_changes_in(month: datetime.date) -> list[ListChanges]:
+    """Entries published, removed, expired and repaired in ``month`` (Asia/Shanghai days), per list."""
+    days = (month, last_day(month))
+    rows = {
+        row["list"]: row
+        for row in ListEntry.objects.values("list").annotate(
+            published=Count("pk", filter=Q(published_at__date__range=days)),
+            removed=Count("pk", filter=Q(removed_at__date__range=days)),
+            expired=Count("pk", filter=Q(expired_at__date__range=days)),
+            repaired=Count("pk", filter=Q(repaired_at__date__range=days)),
+        )
+    }
+    result = []
+    for value, label in ListEntry.List.choices:
+        row = rows.get(value, {})
+        counts = {key: row.get(key, 0) for key in ("published", "removed", "expired", "repaired")}
+        result.append(ListChanges(str(label), **counts))
+    return result
+
+
+def repair_decisions_in(month: datetime.date) -> list[RepairApplication]:
+    """Credit repair applications approved or rejected in ``month`` (section 五.3)."""
+    return list(
+        RepairApplication.objects.filter(decided_at__date__range=(month, last_day(month)))
+        .select_related("entry__subject", "entry__deciding_agency")
+        .order_by("decided_at", "pk")
+    )
+
+
+SUMMARY_SHEETS = ["汇总概况", "迟报与逾期单位", "限期整改", "名单变动", "信用修复决定"]
 
 
 def summary_workbook(content: SummaryContent) -> Workbook:
@@ -144,6 +208,30 @@ def summary_workbook(content: SummaryContent) -> Workbook:
                 "超期" if item in content.overdue_rectifications else "",
             ]
             for item in content.rectifications
+        ),
+    )
+    add_sheet(
+        workbook,
+        "名单变动",
+        ["名单", "新发布", "移出", "公示期满", "信用修复"],
+        ([c.label, c.published, c.removed, c.expired, c.repaired] for c in content.list_changes),
+    )
+    add_sheet(
+        workbook,
+        "信用修复决定",
+        ["申请编号", "信用主体", "名单", "认定部门", "申请人", "决定", "决定时间", "决定理由"],
+        (
+            [
+                application.pk,
+                application.entry.subject.name,
+                application.entry.get_list_display(),
+                application.entry.deciding_agency.name,
+                application.applicant_name,
+                application.get_status_display(),
+                timezone.localtime(application.decided_at).replace(tzinfo=None),
+                application.decision_reason,
+            ]
+            for application in content.repair_decisions
         ),
     )
     # Excel opens the file on the summary's overview, after the dashboard's own sheets.

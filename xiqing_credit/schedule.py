@@ -38,6 +38,20 @@ DEFAULT_SCHEDULE = [
         hour="8",
     ),
     Job(
+        name="名单公示期满移出",
+        task="blacklist.tasks.expire_list_entries",
+        description="每天：公示期满的红黑名单条目移出公示，并在变更记录中写明原因。",
+        minute="10",
+        hour="0",
+    ),
+    Job(
+        name="信用修复办理期限提醒",
+        task="blacklist.tasks.check_repair_deadlines",
+        description="每天：临近或超过办理期限的信用修复申请，提醒区文明办（每天至多一次）。",
+        minute="45",
+        hour="8",
+    ),
+    Job(
         name="未发出邮件重新排队",
         task="agencies.tasks.requeue_stale_emails",
         description="每小时：把长时间未交给发送进程的邮件重新排队（如消息队列曾中断）。",

@@ -83,7 +83,7 @@ def test_email_is_html_with_the_excel_attached(may_activity, office_user, django
     assert name == "西青区诚信建设月度督查汇总-2025-05.xlsx"
     assert attachment_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames[-3:] == ["汇总概况", "迟报与逾期单位", "限期整改"]
+    assert workbook.sheetnames[-5:] == ["汇总概况", "迟报与逾期单位", "限期整改", "名单变动", "信用修复决定"]
     assert workbook.active.title == "汇总概况"  # Excel opens on the overview
     overview = {row[0]: row[1] for row in workbook["汇总概况"].iter_rows(values_only=True)}
     assert (overview["应报"], overview["已报"], overview["按时报送"]) == (53, 2, 1)
@@ -101,7 +101,7 @@ def test_summary_text_says_rates_agencies_orders_and_ranking(may_activity, offic
     assert "· 13. 开展论文造假、考试作弊专项治理：逾期未报 " in text
     assert "未办结 2 项，其中超期 1 项。" in text
     assert "· 区人力社保局：欠薪线索核查（期限 2025-06-03，待答复，已超期）" in text
-    assert "四、单位排名\n1. " in text
+    assert "五、单位排名\n1. " in text
 
 
 def test_office_reviewers_are_notified_with_a_link(may_activity, office_user):
@@ -207,3 +207,47 @@ def test_two_workers_at_once_keep_one_summary(settings, tmp_path):
     assert SupervisionSummary.objects.count() == 1
     assert Notification.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_summary_counts_list_changes_and_repair_decisions_of_the_month(may_activity, office_user):
+    """Entries published, removed, expired, repaired in May, and May's repair decisions, are counted."""
+    from blacklist.models import RepairApplication
+    from tests.factories import ListEntryFactory
+
+    def may(day: int) -> datetime.datetime:
+        return at(datetime.date(2025, 5, day))
+
+    ListEntryFactory(status="published", publish_from=datetime.date(2025, 5, 2), published_at=may(2))
+    ListEntryFactory(
+        status="published", publish_from=datetime.date(2025, 4, 2), published_at=at(datetime.date(2025, 4, 2))
+    )
+    ListEntryFactory(list="red", severity="", status="published", published_at=may(31))
+    ListEntryFactory(status="removed", removed_at=may(10), removal_reason="决定撤销")
+    ListEntryFactory(status="expired", expired_at=at(datetime.date(2025, 6, 1), 0, 5))  # June: not counted
+    repaired = ListEntryFactory(status="repaired", repaired_at=may(20), subject__name="天津某某建筑有限公司")
+    common = {"grounds": ["corrected"], "statement": "已改正", "commitment": "承诺", "commitment_signed_by": "王五"}
+    common |= {"applicant_name": "王五", "contact_phone": "13800000000", "due_date": datetime.date(2025, 5, 30)}
+    RepairApplication.objects.create(
+        entry=repaired,
+        query_code="CODE00000001",
+        status="approved",
+        decided_at=may(20),
+        decision_reason="已整改",
+        **common,
+    )
+    rejected = ListEntryFactory(status="published", subject__name="天津另一家公司")
+    RepairApplication.objects.create(
+        entry=rejected,
+        query_code="CODE00000002",
+        status="rejected",
+        decided_at=may(21),
+        decision_reason="材料不全",
+        **common,
+    )
+    supervision_summary_send(today=SUMMARY_DAY)
+    text = SupervisionSummary.objects.get().text
+    assert "红名单：新发布 1，移出 0，公示期满 0，信用修复 0\n" in text
+    assert "黑名单：新发布 1，移出 1，公示期满 0，信用修复 1\n" in text
+    assert "信用修复决定 2 件：准予修复 1 件，不予修复 1 件。" in text
+    assert "· 天津某某建筑有限公司（黑名单，认定部门区人力社保局）：已准予修复\n" in text
+    assert "· 天津另一家公司（黑名单，认定部门区人力社保局）：不予修复\n" in text
