@@ -37,3 +37,40 @@ class SupervisionOrderAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["report", "parent"]
     autocomplete_fields = ["agency"]
     list_select_related = ["agency"]
+
+
+# --- Issue 7: notifications and email deliveries ----------------------------------------------
+from .models import EmailDelivery, JobRun, Notification, SupervisionSummary  # noqa: E402
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "recipient__username"]
+    raw_id_fields = ["recipient"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "to"]
+    raw_id_fields = ["recipient"]
+    readonly_fields = ["created_at", "updated_at", "sent_at", "attempts", "last_error"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SupervisionSummary)
+class SupervisionSummaryAdmin(admin.ModelAdmin):
+    list_display = ["subject", "month", "recipients", "created_at"]
+    readonly_fields = ["month", "subject", "text", "html", "workbook", "recipients", "created_at"]
+    date_hierarchy = "month"
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["job", "day", "created_at"]
+    list_filter = ["job"]
+    date_hierarchy = "day"

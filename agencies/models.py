@@ -344,3 +344,149 @@ class SupervisionOrder(models.Model):
             deadline=self.deadline,
             today=today or timezone.localdate(),
         )
+
+
+# --- Issue 7: in-portal notifications and email deliveries ------------------------------------
+# Reminders, summaries and warnings (DESIGN §4) reach staff in the portal and by email. Every
+# email is a row, so a failure is retried, recorded and shown to the office, never lost silently.
+
+
+def _validate_local_link(value: str) -> None:
+    if value and (not value.startswith("/") or value.startswith("//")):
+        raise ValidationError(_("链接必须是本站路径（以 / 开头）。"))
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """A user sees only the notifications addressed to them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a user's in-portal inbox: a report reminder, an escalation, a failed email.
+
+    Section 七.3 (monthly reports) and 五.4 (supervision): the office must not chase reports by
+    phone, so the portal tells each reporter what is due and the office what is overdue.
+    """
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=500, blank=True, validators=[_validate_local_link])
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_recipient_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class EmailDelivery(models.Model):
+    """One email to one address, sent by a Celery task with retries and exponential backoff.
+
+    ``pending`` until the mail server accepts it (``sent``); after the last retry it is ``failed``,
+    keeps the error and is shown to the office, which can send it again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+        verbose_name=_("接收人"),
+    )
+    to = models.EmailField(_("收件地址"), blank=True)
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("正文"))
+    html_body = models.TextField(_("HTML 正文"), blank=True)
+    attachment = models.FileField(_("附件"), upload_to="email/%Y/%m/", blank=True, max_length=300)
+    attachment_name = models.CharField(_("附件文件名"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("邮件投递")
+        verbose_name_plural = _("邮件投递")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="emaildelivery_status_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.to or '—'} {self.subject}"
+
+
+class SupervisionSummary(models.Model):
+    """The monthly supervision summary (督查汇总) of one report month, as the office received it.
+
+    DESIGN §4 and section 五.4: rates, late and overdue agencies, rectification orders and the
+    agency ranking, emailed to every office reviewer with an Excel workbook and kept here for
+    download. One per month: the unique month makes a second run or worker send nothing.
+    """
+
+    month = models.DateField(_("报告月份"), unique=True, help_text=_("所汇总月份的第一天"))
+    subject = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("正文"))
+    html = models.TextField(_("HTML 正文"))
+    workbook = models.FileField(_("Excel 汇总表"), upload_to="summaries/", max_length=300, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("收件审核员数"), default=0)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("月度督查汇总")
+        verbose_name_plural = _("月度督查汇总")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def filename(self) -> str:
+        return f"西青区诚信建设月度督查汇总-{self.month:%Y-%m}.xlsx"
+
+
+class JobRun(models.Model):
+    """A day on which a once-a-day job sent its message, such as the repair-deadline warning.
+
+    Written first, in the transaction that sends: the unique (job, day) makes a second run the
+    same day, a retried task or a second worker send nothing (DESIGN §4).
+    """
+
+    job = models.CharField(_("任务"), max_length=40)
+    day = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定时任务发送记录")
+        verbose_name_plural = _("定时任务发送记录")
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="jobrun_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day:%Y-%m-%d}"

@@ -81,3 +81,11 @@ class IsOffice(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return can_view_dashboard(request.user)
+
+
+# --- Issue 7: notifications (``Notification.objects.visible_to``) and the email log -----------
+
+
+def can_manage_email_deliveries(user) -> bool:
+    """Only the office sees the email log and sends failed emails again."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_office)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import jobs_views, views
 
 app_name = "agencies"
 urlpatterns = [
@@ -18,4 +18,12 @@ urlpatterns = [
     path("supervision/<int:pk>/send-back/", views.order_send_back, name="order_send_back"),
     path("supervision/<int:pk>/interview/", views.order_interview, name="order_interview"),
     path("supervision/<int:pk>/escalate/", views.order_escalate, name="order_escalate"),
+    path("dashboard/summaries/", jobs_views.summary_list, name="summary_list"),
+    path("dashboard/summaries/<int:pk>/", jobs_views.summary_detail, name="summary_detail"),
+    path("dashboard/summaries/<int:pk>/download/", jobs_views.summary_download, name="summary_download"),
+    path("notifications/", jobs_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", jobs_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", jobs_views.notification_read_all, name="notification_read_all"),
+    path("notifications/emails/", jobs_views.email_delivery_list, name="email_deliveries"),
+    path("notifications/emails/<int:pk>/retry/", jobs_views.email_delivery_retry, name="email_delivery_retry"),
 ]

@@ -2,8 +2,11 @@
 
 from celery import shared_task
 
+from xiqing_credit.schedule import day_or_today
+
 from .models import ListImport
-from .services import list_import_run
+from .repair_deadlines import repair_deadlines_check
+from .services import list_entries_expire, list_import_run
 
 
 @shared_task
@@ -11,3 +14,18 @@ def run_list_import(list_import_id: int) -> int:
     """Check and write the rows of one uploaded import (section 五.1); returns the number imported."""
     list_import = ListImport.objects.select_related("created_by").get(pk=list_import_id)
     return list_import_run(list_import=list_import).imported_count
+
+
+# --- Issue 7: scheduled jobs ------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def expire_list_entries(today: str | None = None) -> str:
+    """Daily: entries past their publicity end leave the public list, saying why in their history."""
+    return f"list entries expired: {list_entries_expire(today=day_or_today(today))}"
+
+
+@shared_task(acks_late=True)
+def check_repair_deadlines(today: str | None = None) -> str:
+    """Daily: warn the office of repair applications close to or past their decision deadline."""
+    return str(repair_deadlines_check(today=day_or_today(today)))

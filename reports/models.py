@@ -403,3 +403,47 @@ class MonthReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lock} · {self.agency}"
+
+
+# --- Issue 7: reminders sent for owed reports -------------------------------------------------
+
+
+class SentReminder(models.Model):
+    """A reminder that went out for one owed report (section 七.3; DESIGN §4).
+
+    The row is written before anything is sent, in the same transaction as the notifications and
+    emails it causes. Its unique key makes a second run the same day, a retried task or a second
+    worker running at the same moment insert nothing, and so send nothing.
+    ``sequence`` numbers the overdue reminders (every N days); it is 0 for the other kinds.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before_due", _("截止前提醒")
+        DUE = "due", _("截止日提醒")
+        OVERDUE = "overdue", _("逾期提醒")
+        OFFICE = "office", _("逾期通报区文明办")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("专项治理"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", verbose_name=_("牵头单位"))
+    month = models.DateField(_("月份"), help_text=_("所报告月份的第一天"))
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    sequence = models.PositiveSmallIntegerField(_("序号"), default=0)
+    due_date = models.DateField(_("截止日期"))
+    sent_on = models.DateField(_("发送日期"))
+    run_id = models.UUIDField(_("批次"), db_index=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已发送提醒")
+        verbose_name_plural = _("已发送提醒")
+        ordering = ["-sent_on", "campaign__number", "agency__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "agency", "month", "kind", "sequence"],
+                name="sentreminder_once",
+                violation_error_message=_("该提醒已发送过。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.campaign_id} {self.agency_id} {self.kind}#{self.sequence}"

@@ -55,3 +55,18 @@ def office_client(client, office_user):
 def reporter_client(client, reporter):
     client.force_login(reporter)
     return client
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process():
+    """Tasks run in-process in tests, even when REDIS_URL is set (as `make test` does).
+
+    Only tests marked ``celery_worker`` send to the real broker, on a queue of their own.
+    """
+    from xiqing_credit.celery import app
+
+    # With namespace="CELERY" the prefixed key is the one Celery reads.
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous

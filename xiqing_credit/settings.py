@@ -304,3 +304,28 @@ REPAIR_FAILED_ATTEMPTS_PER_HOUR = env.int("REPAIR_FAILED_ATTEMPTS_PER_HOUR", def
 # --- Issue #3: monthly progress reports --------------------------------------------------------
 # Section 七.3: attachments to a report (PDF, Word, Excel, images), each at most this size.
 REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# --- Issue 7: scheduled jobs --------------------------------------------------------------------
+# Report reminders (section 七.3, DESIGN §4): before the due date, on it, then every N days while
+# overdue; after M overdue days the office is told as well.
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=3)
+REMINDER_OFFICE_AFTER_DAYS = env.int("REMINDER_OFFICE_AFTER_DAYS", default=7)
+# Reports of this many past months are chased; older ones are a matter for supervision orders.
+REMINDER_LOOKBACK_MONTHS = env.int("REMINDER_LOOKBACK_MONTHS", default=3)
+# "YYYY-MM": no report of an earlier month is chased (the month the portal went live).
+REMINDER_START_MONTH = env.str("REMINDER_START_MONTH", default="")
+# The monthly supervision summary goes out on this day of the month (default: the day after due).
+SUPERVISION_SUMMARY_DAY = env.int("SUPERVISION_SUMMARY_DAY", default=REPORT_DUE_DAY + 1)
+# The office is warned of repair applications whose deadline is this many days away or less.
+REPAIR_DEADLINE_WARNING_DAYS = env.int("REPAIR_DEADLINE_WARNING_DAYS", default=3)
+# Email delivery: retries with exponential backoff (60 s, 120 s, 240 s …), then recorded as failed.
+# The longest wait stays below the Redis transport's visibility timeout (1 hour).
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=5)
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=60)
+# Pending emails older than this were never handed to a worker (broker down): queue them again.
+EMAIL_STALE_AFTER_MINUTES = env.int("EMAIL_STALE_AFTER_MINUTES", default=120)
+# A queue of its own lets several portals (or a test's worker) share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The portal's address as staff reach it, for links in emails.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")

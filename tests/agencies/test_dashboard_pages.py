@@ -98,16 +98,16 @@ def _fill_months(count):
 def test_dashboard_query_count_does_not_grow_with_months(
     office_client, office_user, agency, months, django_assert_num_queries
 ):
-    """The dashboard runs the same 13 queries with 1 and with 36 months of reports for every lead.
+    """The dashboard runs the same 14 queries with 1 and with 36 months of reports for every lead.
 
     Session and user (2), owed leads, the month's reports, open orders, the monthly aggregate,
-    open rectifications, reminders sent, the review queue (7), the navbar's agency (1), and the
-    session save in a savepoint (3).
+    open rectifications, reminders sent, the review queue (7), the navbar's agency and unread
+    notification count (2), and the session save in a savepoint (3).
     """
     _fill_months(months)
     for day in (1, 2, 3):
         SupervisionOrderFactory(agency=agency, issued_by=office_user, issued_on=datetime.date(2025, 6, day))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = office_client.get(URL, {"month": "2025-05"})
     assert len(response.context["data"].trend) == min(months, 12)
 

@@ -77,13 +77,14 @@ def test_list_marks_deadline_colours(office_client, office_user, agency):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_list_query_count_is_fixed(office_client, office_user, agency, count, django_assert_num_queries):
-    """The order list runs the same 9 queries with 1 and with 30 orders.
+    """The order list runs the same 10 queries with 1 and with 30 orders.
 
-    Session, user, count, agency choices of the filter, navbar agency, the page of orders, session save (3).
+    Session, user, count, agency choices of the filter, navbar agency, unread notification count, the
+    page of orders, session save (3).
     """
     for _ in range(count):
         SupervisionOrderFactory(agency=agency, issued_by=office_user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         office_client.get(LIST)
 
 
