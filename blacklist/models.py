@@ -143,7 +143,8 @@ class ListEntryQuerySet(models.QuerySet):
         return self.filter(status=ListEntry.Status.PUBLISHED, publish_from__lte=today, publish_until__gte=today)
 
     def visible_to(self, user):
-        """Entries a staff user may see: the office all, an agency those it proposed or decided."""
+        """Entries a staff user may see (see ``permissions.py``): the office all, an agency those
+        it proposed or decided."""
         if not user.is_authenticated:
             return self.none()
         if user.is_office:
@@ -349,6 +350,22 @@ class IdRevealLog(models.Model):
         return f"{self.user} {self.subject.name} {self.revealed_at:%Y-%m-%d %H:%M}"
 
 
+class RepairApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Applications a staff user may see (see ``permissions.py``): the office all, an agency
+        those on entries it decided."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_office:
+            return self
+        if user.agency_id is None:
+            return self.none()
+        return self.filter(entry__deciding_agency_id=user.agency_id)
+
+    def open(self):
+        return self.filter(status=RepairApplication.Status.SUBMITTED)
+
+
 class RepairApplication(models.Model):
     """An application for credit repair (信用修复, section 五.3) of one black-list entry.
 
@@ -396,6 +413,7 @@ class RepairApplication(models.Model):
     decision_reason = models.TextField(_("决定理由"), blank=True)
 
     history = HistoricalRecords()
+    objects = RepairApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("信用修复申请")

@@ -98,3 +98,13 @@ def mask_id_number(value: str | None) -> str:
     if len(number) != 18:
         return "*" * len(number)
     return f"{number[:10]}****{number[14:]}"
+
+
+def make_credit_code(first17: str) -> str:
+    """A valid code from its first 17 characters (demo data and tests)."""
+    return first17 + credit_code_check_char(first17)
+
+
+def make_id_number(first17: str) -> str:
+    """A valid ID number from its first 17 digits (demo data and tests)."""
+    return first17 + id_check_char(first17)
