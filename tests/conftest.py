@@ -49,3 +49,16 @@ def office_client(client, office_user):
 def reporter_client(client, reporter):
     client.force_login(reporter)
     return client
+
+
+# --- Issue 6: public search ---------------------------------------------------------------------------
+@pytest.fixture
+def public_client():
+    """An anonymous client with an address of its own: per-client rate limits (kept in the shared
+    cache) of one test never meet another's."""
+    import uuid
+
+    from django.test import Client
+
+    n = uuid.uuid4().int
+    return Client(REMOTE_ADDR=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
