@@ -108,6 +108,7 @@ _ERROR = inline_serializer("PublicError", fields={"detail": serializers.CharFiel
             "身份证号码一律隐去第11–14位。按客户端地址限制频率。"
         ),
         responses={
+            200: PublicListEntrySerializer(many=True),
             400: OpenApiResponse(
                 description='查询内容无效，例如校验位错误、不足两个字：{"q": ["…"]}',
                 response=inline_serializer(
@@ -140,4 +141,4 @@ class PublicListEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def throttled(self, request, wait):
-        raise exceptions.Throttled(wait, detail=_("查询过于频繁，请稍后再试。"))
+        raise exceptions.Throttled(wait, detail=str(_("查询过于频繁，请稍后再试。")))

@@ -14,7 +14,6 @@ search result carries, so it cannot be reached by counting ids either.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.core import signing
@@ -24,23 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .masking import mask_person_name, redact
 from .models import ListEntry
-from .validators import mask_id_number
 
-# 17 digits and a digit or X, not inside a longer number: the shape of a resident ID number.
-_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _DETAIL_SALT = "blacklist.public.detail"
 DETAIL_LINK_MAX_AGE = datetime.timedelta(hours=12)
-
-
-def redact(text: str) -> str:
-    """``text`` with every ID-number-shaped run masked as the court's list masks it."""
-    return _ID_IN_TEXT.sub(lambda match: mask_id_number(match.group(0)), text or "")
-
-
-def mask_person_name(name: str) -> str:
-    """The surname and one star per further character: 张伟 → 张*, 欧阳娜娜 → 欧***."""
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
 def person_detail_token(entry_id: int) -> str:

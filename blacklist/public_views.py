@@ -121,7 +121,6 @@ def change_log(request):
         "today": today,
         "earliest": earliest,
         "error": error,
-        "raw_since": raw_since,
         "list": list_,
         "lists": ListEntry.List.choices,
         "changes": changes,

@@ -293,3 +293,7 @@ if DATABASES["default"]["ENGINE"] == "xiqing_credit.db.postgresql":
     # Web requests run short queries: starting parallel workers costs 10–50 ms, more than any of
     # them saves; a parallel plan made a 3 ms search take 50 ms in bench/search.py.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
+# Every log line goes through a filter that masks resident ID numbers (a visitor may type one
+# into a URL, and Django logs the path of each 4xx answer).
+LOGGING["filters"] = {**LOGGING.get("filters", {}), "mask_id_numbers": {"()": "blacklist.log_filters.MaskIdNumbers"}}
+LOGGING["handlers"]["console"]["filters"] = [*LOGGING["handlers"]["console"].get("filters", []), "mask_id_numbers"]
