@@ -123,8 +123,9 @@ def _parse_identifier(compact: str) -> PublicQuery:
         except ValidationError as error:
             errors.append(error)
     if not (id_number or credit_code):
-        # An all-digit string reads as an ID number, so its message comes first.
-        raise errors[0]
+        # Prefer a message about the check digit (the right kind of number with a typo) over one
+        # saying it is not that kind at all; between two, an all-digit string reads as an ID.
+        raise next((error for error in errors if error.code in ("id_check", "credit_code_check")), errors[0])
     return PublicQuery(
         QueryKind.IDENTIFIER,
         credit_code=credit_code,
