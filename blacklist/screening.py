@@ -33,6 +33,7 @@ from xiqing_credit import excel
 from . import search
 from .excel import ImportFileError, check_workbook_archive
 from .models import CreditSubject, ListEntry
+from .public_selectors import choice_labels
 from .validators import mask_id_number
 
 RESULT_SHEET = "筛查结果"
@@ -341,29 +342,35 @@ def _entries_of(subjects, *, user, today: datetime.date, include_history: bool) 
         )
         queryset = queryset | earlier
     grouped: dict[int, list[ListEntry]] = defaultdict(list)
-    for entry in queryset.select_related("campaign", "deciding_agency").order_by("-decision_date", "-pk"):
+    related = queryset.select_related("campaign", "deciding_agency").only(
+        *[field.name for field in ListEntry._meta.concrete_fields],
+        "campaign__title",
+        "deciding_agency__name",
+    )
+    for entry in related.order_by("-decision_date", "-pk"):
         grouped[entry.subject_id].append(entry)
     return grouped
 
 
 def _match(entry: ListEntry, subject: CreditSubject, *, matched_by: str, note: str, today) -> Match:
+    labels = choice_labels()
     in_effect = (
         entry.status == ListEntry.Status.PUBLISHED
         and entry.publish_from is not None
         and entry.publish_from <= today <= entry.publish_until
     )
-    status_label = str(entry.get_status_display())
+    status_label = labels["status"][entry.status]
     if entry.status == ListEntry.Status.PUBLISHED and not in_effect:
         status_label = "公示期满"
     return Match(
         entry_id=entry.pk,
         matched_by=matched_by,
         subject_name=subject.name,
-        subject_type_label=str(subject.get_subject_type_display()),
+        subject_type_label=labels["subject_type"][subject.subject_type],
         subject_key=subject.display_key,
         list=entry.list,
-        list_label=str(entry.get_list_display()),
-        severity_label=str(entry.get_severity_display()) if entry.severity else "",
+        list_label=labels["list"][entry.list],
+        severity_label=labels["severity"].get(entry.severity, ""),
         status_label="公示中" if in_effect else status_label,
         in_effect=in_effect,
         publish_until=entry.publish_until,

@@ -276,8 +276,7 @@ class CappedResults:
     def page(self, number: int) -> list[ListEntry]:
         """One page of the capped result, newest decision first (one query by primary key)."""
         start = (number - 1) * PAGE_SIZE
-        return list(
-            ListEntry.objects.filter(pk__in=self.ids)
-            .select_related("subject", "campaign", "deciding_agency")
-            .order_by("-decision_date", "-pk")[start : start + PAGE_SIZE]
-        )
+        from .public_selectors import with_public_fields
+
+        entries = with_public_fields(ListEntry.objects.filter(pk__in=self.ids))
+        return list(entries.order_by("-decision_date", "-pk")[start : start + PAGE_SIZE])
