@@ -8,6 +8,8 @@ import time
 import django_filters
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -49,6 +51,42 @@ def clear_choices_cache() -> None:
     _choices_cache.clear()
 
 
+class FastSelect(forms.Select):
+    """A select rendered in Python. Django renders each option through a template (60 µs
+    apiece): the 70 options of the filters cost more than the whole search in the database."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        selected = "" if value is None else str(value[0] if isinstance(value, list | tuple) and value else value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) == selected else "", label) for key, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+class FastInput:
+    """Text and date inputs rendered in Python, for the same reason as ``FastSelect``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs.update(type=self.input_type, name=name)
+        formatted = self.format_value(value)
+        if formatted not in (None, ""):
+            final_attrs["value"] = formatted
+        return format_html("<input{}>", flatatt(final_attrs))
+
+
+class FastTextInput(FastInput, forms.TextInput):
+    pass
+
+
+class FastDateInput(FastInput, forms.DateInput):
+    input_type = "date"
+
+
 class PublicSearchForm(forms.Form):
     def clean_q(self) -> search.PublicQuery:
         return search.parse_query(self.cleaned_data.get("q"))
@@ -70,31 +108,36 @@ class PublicListEntryFilterSet(django_filters.FilterSet):
         label=_("查询内容"),
         help_text=_("单位名称（至少两个字）或统一社会信用代码；个人请输入完整姓名或18位身份证号码。"),
         max_length=search.MAX_QUERY_LENGTH * 2,
+        widget=FastTextInput(attrs={"autocomplete": "off"}),
     )
-    list = django_filters.ChoiceFilter(choices=ListEntry.List.choices, label=_("名单类型"), empty_label=_("全部"))
+    list = django_filters.ChoiceFilter(
+        choices=ListEntry.List.choices, label=_("名单类型"), empty_label=_("全部"), widget=FastSelect
+    )
     campaign = django_filters.ChoiceFilter(
         choices=campaign_choices,
         field_name="campaign__number",
         label=_("专项治理"),
         empty_label=_("全部"),
+        widget=FastSelect,
     )
     agency = django_filters.ChoiceFilter(
         choices=agency_choices,
         field_name="deciding_agency_id",
         label=_("认定部门"),
         empty_label=_("全部"),
+        widget=FastSelect,
     )
     decided_after = django_filters.DateFilter(
         field_name="decision_date",
         lookup_expr="gte",
         label=_("决定日期自"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=FastDateInput(format="%Y-%m-%d"),
     )
     decided_before = django_filters.DateFilter(
         field_name="decision_date",
         lookup_expr="lte",
         label=_("决定日期至"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=FastDateInput(format="%Y-%m-%d"),
     )
 
     class Meta:

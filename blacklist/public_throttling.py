@@ -10,8 +10,11 @@ cache: Redis when ``REDIS_URL`` is set, shared by every web process.
 from __future__ import annotations
 
 import math
+import uuid
 from functools import wraps
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -20,9 +23,43 @@ from xiqing_credit.client_ip import client_ip
 
 
 class ClientAddressThrottle(SimpleRateThrottle):
-    """A rate per client address, read from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]``."""
+    """A rate per client address, read from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]``.
+
+    The same sliding window as DRF's (the times of the client's recent requests), kept on Redis
+    as a sorted set and updated in one round trip instead of DRF's read-then-write two: a
+    request served from the page cache costs little else. Other cache backends use DRF's own.
+    """
 
     cache_format = "throttle:%(scope)s:%(ident)s"
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        backend = caches["default"]
+        client = getattr(getattr(backend, "_cache", None), "get_client", None)
+        if not isinstance(backend, RedisCache) or client is None:
+            return super().allow_request(request, view)
+        self.key = backend.make_and_validate_key("zset:" + self.get_cache_key(request, view))
+        self.now = self.timer()
+        member = f"{self.now:.6f}:{uuid.uuid4().hex[:8]}"
+        redis = client(self.key, write=True)
+        pipeline = redis.pipeline(transaction=True)
+        pipeline.zremrangebyscore(self.key, 0, self.now - self.duration)
+        pipeline.zadd(self.key, {member: self.now})
+        pipeline.zcard(self.key)
+        pipeline.zrange(self.key, 0, 0, withscores=True)
+        pipeline.expire(self.key, self.duration)
+        _removed, _added, count, oldest, _expiry = pipeline.execute()
+        if count <= self.num_requests:
+            return True
+        redis.zrem(self.key, member)  # a refused request does not use up the allowance
+        self.oldest = oldest[0][1] if oldest else self.now
+        return False
+
+    def wait(self):
+        if getattr(self, "oldest", None) is None:
+            return super().wait()
+        return max(0.0, self.oldest + self.duration - self.now)
 
     def get_rate(self):
         # Read at each request, not at import, so a changed setting takes effect.

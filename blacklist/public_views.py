@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from . import public_exports, search
 from .models import ListEntry
+from .public_cache import cached_public_page
 from .public_filters import PublicListEntryFilterSet
 from .public_selectors import (
     CHANGE_LOG_MAX_DAYS,
@@ -38,6 +39,7 @@ def _querystring(params: QueryDict, **changes) -> str:
 @login_not_required
 @require_GET
 @rate_limited()
+@cached_public_page
 def entry_search(request):
     """The search page ``/credit/?q=…``: organisations by part of the name or code, persons by
     exact full name or ID number, at most ``PUBLIC_SEARCH_MAX_RESULTS`` results, 20 a page."""
@@ -75,6 +77,7 @@ def _without(params: QueryDict, key: str) -> QueryDict:
 @login_not_required
 @require_GET
 @rate_limited()
+@cached_public_page
 def entry_detail(request, pk: int):
     """One public entry ``/credit/<id>/`` (the id of the API). A person's entry opens only from a
     search result's signed link; anything not public today is a friendly 404."""
@@ -87,6 +90,7 @@ def entry_detail(request, pk: int):
 @login_not_required
 @require_GET
 @rate_limited()
+@cached_public_page
 def change_log(request):
     """Changes to the public lists since a date ``/credit/changes/?since=YYYY-MM-DD``: listed,
     expired, removed, repaired; at most a year back, 50 a page, persons by surname only."""
@@ -134,6 +138,7 @@ def change_log(request):
 @login_not_required
 @require_GET
 @rate_limited()
+@cached_public_page
 def open_data(request):
     """The open-data page: what the files hold and the three download links."""
     return render(request, "blacklist/public/open_data.html", {"columns": public_exports.COLUMNS})

@@ -62,3 +62,10 @@ def public_client():
 
     n = uuid.uuid4().int
     return Client(REMOTE_ADDR=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
+
+
+@pytest.fixture(autouse=True)
+def _no_public_page_cache(settings):
+    """Tests roll their transactions back, so the cache version never moves: each test renders its
+    public pages afresh unless it turns the page cache on itself (tests/blacklist/test_public_cache.py)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0

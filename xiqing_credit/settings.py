@@ -283,6 +283,9 @@ LIST_IMPORT_MAX_ROWS = env.int("LIST_IMPORT_MAX_ROWS", default=20000)
 # A public search shows at most this many results and never counts past it: a broader query is
 # asked to be refined (a COUNT(*) of a broad match costs ~190 ms at 1,000,000 entries).
 PUBLIC_SEARCH_MAX_RESULTS = env.int("PUBLIC_SEARCH_MAX_RESULTS", default=100)
+# Rendered public list pages are shared between anonymous visitors for this long; any change to
+# the lists starts a new cache version at once (blacklist/public_cache.py). 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 # Per-client rates (client = xiqing_credit.client_ip): `public_search` (above) covers the search
 # page, detail pages, the change log and the public API together; open-data files are heavier.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["public_download"] = env.str("PUBLIC_DOWNLOAD_RATE", default="20/hour")
