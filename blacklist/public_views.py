@@ -45,8 +45,10 @@ def entry_search(request):
     exact full name or ID number, at most ``PUBLIC_SEARCH_MAX_RESULTS`` results, 20 a page."""
     today = timezone.localdate()
     filterset = PublicListEntryFilterSet(request.GET, queryset=ListEntry.objects.public(today))
-    context = {"filterset": filterset, "form": filterset.form, "searched": "q" in request.GET}
     valid = filterset.is_valid()
+    filters = [name for name in filterset.filters if name != "q"]
+    filters_used = any(request.GET.get(name) or name in filterset.form.errors for name in filters)
+    context = {"filterset": filterset, "form": filterset.form, "filters_used": filters_used}
     if search.looks_like_id_number(request.GET.get("q")):
         # Whatever was typed as an ID number never comes back: not in the box, not in any link.
         filterset.form.data = _without(request.GET, "q")
