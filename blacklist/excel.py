@@ -136,34 +136,47 @@ class ParsedRow:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
+UNREADABLE = "文件无法作为Excel工作簿读取，已拒绝。请下载导入模板重新填写。"
+
+
 def read_entry_rows(fileobj, *, progress: Callable[[int, int], None] | None = None) -> list[ParsedRow]:
     """Every non-empty row of the first sheet, after checking the archive and the header row."""
     check_workbook_archive(fileobj)
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a broken workbook; all mean the same here
-        raise ImportFileError("文件无法作为Excel工作簿读取，已拒绝。请下载导入模板重新填写。") from None
+        raise ImportFileError(UNREADABLE) from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        _check_header(header)
-        # The sheet's declared dimension is only an estimate (formatted empty rows count): progress only.
-        total = min(max((sheet.max_row or 1) - 1, 0), settings.LIST_IMPORT_MAX_ROWS)
-        parser = _RowParser()
-        parsed: list[ParsedRow] = []
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(_blank(value) for value in values[: len(FIELDS)]):
-                continue
-            if len(parsed) >= settings.LIST_IMPORT_MAX_ROWS:
-                raise ImportFileError(f"数据行数超过每次导入上限{settings.LIST_IMPORT_MAX_ROWS}行，请分批导入。")
-            parsed.append(parser.parse(number, values))
-            if progress and len(parsed) % 500 == 0:
-                progress(len(parsed), max(total, len(parsed)))
+        parsed = _read_rows(workbook, progress)
+    except ImportFileError:
+        raise
+    except Exception:  # read-only sheets are parsed while iterating: XML refused by defusedxml lands here
+        raise ImportFileError(UNREADABLE) from None
     finally:
         workbook.close()
     if not parsed:
         raise ImportFileError("文件中没有数据行：请在表头下方逐行填写名单条目。")
+    return parsed
+
+
+def _read_rows(workbook, progress) -> list[ParsedRow]:
+    if not workbook.worksheets:
+        raise ImportFileError(UNREADABLE)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    _check_header(next(rows, None))
+    # The sheet's declared dimension is only an estimate (formatted empty rows count): progress only.
+    total = min(max((sheet.max_row or 1) - 1, 0), settings.LIST_IMPORT_MAX_ROWS)
+    parser = _RowParser()
+    parsed: list[ParsedRow] = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(_blank(value) for value in values[: len(FIELDS)]):
+            continue
+        if len(parsed) >= settings.LIST_IMPORT_MAX_ROWS:
+            raise ImportFileError(f"数据行数超过每次导入上限{settings.LIST_IMPORT_MAX_ROWS}行，请分批导入。")
+        parsed.append(parser.parse(number, values))
+        if progress and len(parsed) % 500 == 0:
+            progress(len(parsed), max(total, len(parsed)))
     return parsed
 
 

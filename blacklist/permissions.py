@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from agencies.models import Agency
 
-from .models import ListEntry, RepairApplication
+from .models import ListEntry, ListImport, RepairApplication
 
 
 def entries_visible_to(user):
@@ -20,6 +20,15 @@ def entries_visible_to(user):
 def repair_applications_visible_to(user):
     """The office sees every application; an agency those on entries it decided."""
     return RepairApplication.objects.visible_to(user)
+
+
+def imports_visible_to(user):
+    """The office sees every Excel import; an agency its own."""
+    if not user.is_authenticated:
+        return ListImport.objects.none()
+    if user.is_office:
+        return ListImport.objects.all()
+    return ListImport.objects.filter(agency_id=user.agency_id) if user.agency_id else ListImport.objects.none()
 
 
 def can_propose(user, deciding_agency: Agency | None = None) -> bool:

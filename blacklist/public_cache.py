@@ -52,10 +52,10 @@ def lists_version() -> int:
 
 
 def bump_lists_version() -> None:
-    """A new version of the public lists: every cached page is out of date."""
+    """A new version of the public lists: every cached page is out of date. The version is the
+    time of the change, so it never returns to an earlier value, even if Redis loses its data."""
     global _version_memo
-    if not cache.add(VERSION_KEY, 1, timeout=None):
-        cache.incr(VERSION_KEY)
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
     _version_memo = (0.0, 0)
 
 

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.utils import timezone
 
 from .dates import add_months
 from .models import ListEntry, PublicityPeriod, RepairApplication
@@ -102,6 +102,8 @@ def _history(records, model) -> list[dict]:
 def _display(field, value):
     if value in (None, ""):
         return "—"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
@@ -110,9 +112,3 @@ def _display(field, value):
         except field.related_model.DoesNotExist:
             return str(value)
     return str(value)
-
-
-def entries_for_list_page(queryset):
-    return queryset.with_related().prefetch_related(
-        Prefetch("repair_applications", queryset=RepairApplication.objects.filter(status="submitted"))
-    )

@@ -165,12 +165,13 @@ def _new_subject(data: EntryInput) -> CreditSubject:
     return subject
 
 
-def subject_get_or_create(*, data: EntryInput) -> CreditSubject:
+def subject_get_or_create(*, actor, data: EntryInput) -> CreditSubject:
     """The subject of ``data`` (validated by ``entry_errors``), created on first use."""
     subject = subject_find(subject_type=data.subject_type, key=data.key)
     if subject is None:
         subject = _new_subject(data)
         subject.full_clean(validate_constraints=False)
+        subject._history_user = actor
         try:
             with transaction.atomic():
                 subject.save()
@@ -212,10 +213,11 @@ def entry_propose(*, actor, data: EntryInput, today: datetime.date | None = None
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        subject = subject_get_or_create(data=data)
+        subject = subject_get_or_create(actor=actor, data=data)
         entry = _new_entry(data, subject=subject, actor=actor, import_batch=None)
         entry.full_clean()
         entry._change_reason = "提出"
+        entry._history_user = actor
         entry.save()
     return entry
 
@@ -241,6 +243,7 @@ def entry_publish(*, actor, entry: ListEntry, today: datetime.date | None = None
         entry.published_by = actor
         entry.full_clean()
         entry._change_reason = "发布"
+        entry._history_user = actor
         entry.save()
     return entry
 
@@ -262,6 +265,7 @@ def entry_remove(*, actor, entry: ListEntry, reason: str) -> ListEntry:
         entry.removal_reason = reason
         entry.full_clean()
         entry._change_reason = f"移出：{reason}"
+        entry._history_user = actor
         entry.save()
     return entry
 
@@ -322,6 +326,16 @@ def list_import_create(*, actor, uploaded_file: UploadedFile) -> ListImport:
     return list_import
 
 
+def list_import_submit(*, actor, uploaded_file: UploadedFile) -> ListImport:
+    """Accept an upload and check and write its rows in a Celery task once the upload is saved
+    (in-process without a broker); the page polls the import's progress."""
+    from .tasks import run_list_import
+
+    list_import = list_import_create(actor=actor, uploaded_file=uploaded_file)
+    transaction.on_commit(lambda: run_list_import.delay(list_import.pk))
+    return list_import
+
+
 def list_import_run(*, list_import: ListImport, today: datetime.date | None = None) -> ListImport:
     """Check every row of the import and write them all, or none (section 五.1).
 
@@ -343,7 +357,15 @@ def list_import_run(*, list_import: ListImport, today: datetime.date | None = No
             rows = read_entry_rows(handle, progress=progress)
     except ImportFileError as error:
         return _finish_import(list_import, errors=[], message=str(error))
-    result = entries_import(actor=actor, rows=rows, today=today, import_batch=list_import)
+    try:
+        result = entries_import(actor=actor, rows=rows, today=today, import_batch=list_import)
+    except IntegrityError:
+        # Another import wrote the same decision between our check and our write.
+        message = "导入时发现与其他导入重复的条目（可能同时提交了相同的文件），未导入任何数据。请核对后重新上传。"
+        return _finish_import(list_import, errors=[], message=message, total=len(rows))
+    except Exception:
+        _finish_import(list_import, errors=[], message="导入时发生系统错误，未导入任何数据。请联系管理员。")
+        raise
     if result.errors:
         message = f"共{len(rows)}行数据，发现{len(result.errors)}处错误，未导入任何数据。请按错误报告修改后重新上传。"
         return _finish_import(list_import, errors=result.errors, message=message, total=len(rows))
@@ -444,12 +466,15 @@ def entries_import(*, actor, rows: list, today: datetime.date, import_batch: Lis
         for _, data in checked:
             entry = _new_entry(data, subject=subjects[_subject_lookup(data)], actor=actor, import_batch=import_batch)
             # Foreign keys and constraints were checked for the whole file above, in bulk.
-            entry.clean_fields(exclude=["subject", "campaign", "deciding_agency", "proposed_by_agency", "proposed_by"])
+            entry.clean_fields(exclude=ENTRY_FOREIGN_KEYS)
             entries.append(entry)
         bulk_create_with_history(
             entries, ListEntry, batch_size=1000, default_user=actor, default_change_reason="Excel导入提出"
         )
     return ImportResult(created=len(entries))
+
+
+ENTRY_FOREIGN_KEYS = ["subject", "campaign", "deciding_agency", "proposed_by_agency", "proposed_by", "import_batch"]
 
 
 def _subject_lookup(data: EntryInput) -> tuple[str, str]:
@@ -621,12 +646,14 @@ def repair_decide(*, actor, application: RepairApplication, approve: bool, reaso
         application.decision_reason = reason
         application.full_clean()
         application._change_reason = f"{application.get_status_display()}：{reason}"
+        application._history_user = actor
         application.save()
         entry = ListEntry.objects.select_for_update().get(pk=application.entry_id)
         if approve and entry.status in (ListEntry.Status.PUBLISHED, ListEntry.Status.EXPIRED):
             entry.status = ListEntry.Status.REPAIRED
             entry.repaired_at = now
-            entry._change_reason = f"信用修复（申请{application.query_code[:4]}…）：{reason}"
+            entry._change_reason = f"信用修复：{reason}"
+            entry._history_user = actor
             entry.save(update_fields=["status", "repaired_at", "updated_at"])
         if application.contact_email:
             transaction.on_commit(lambda: _notify_applicant(application))

@@ -278,6 +278,8 @@ LIST_IMPORT_MAX_FILE_BYTES = env.int("LIST_IMPORT_MAX_FILE_BYTES", default=20 * 
 LIST_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("LIST_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
 LIST_IMPORT_MAX_MEMBERS = env.int("LIST_IMPORT_MAX_MEMBERS", default=200)
 LIST_IMPORT_MAX_ROWS = env.int("LIST_IMPORT_MAX_ROWS", default=20000)
+# Failed repair look-ups / applications (wrong query code, code or ID) allowed per client per hour.
+REPAIR_FAILED_ATTEMPTS_PER_HOUR = env.int("REPAIR_FAILED_ATTEMPTS_PER_HOUR", default=20)
 
 # --- Issue 6: public list search, change log, open data, batch screening -------------------------
 # A public search shows at most this many results and never counts past it: a broader query is

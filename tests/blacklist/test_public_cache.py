@@ -6,11 +6,18 @@ import pytest
 from django.test import Client, RequestFactory
 
 from blacklist import public_cache, services
+from tests.blacklist.public_helpers import unflushed
 from tests.factories import CreditSubjectFactory, PersonFactory, PublicEntryFactory
 
 pytestmark = pytest.mark.django_db
 
 PERSON_ID = "342301196410063224"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Replaces the list tests' cache.clear(): these tests use addresses and names of their own."""
+    yield
 
 
 @pytest.fixture
@@ -69,7 +76,11 @@ def test_cached_pages_still_count_against_the_rate(page_cache, settings):
     """A page from the cache counts like any other: the limit runs first."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_search": "2/min"}}
     PublicEntryFactory(subject=PersonFactory(name="张伟", id_number=PERSON_ID))
-    n = uuid.uuid4().int
-    client = Client(REMOTE_ADDR=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
-    part = unique_name()
-    assert [client.get("/credit/", {"q": part}).status_code for _ in range(3)] == [200, 200, 429]
+
+    def run():
+        n = uuid.uuid4().int
+        client = Client(REMOTE_ADDR=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
+        part = unique_name()
+        return [client.get("/credit/", {"q": part}).status_code for _ in range(3)]
+
+    assert unflushed(run) == [200, 200, 429]

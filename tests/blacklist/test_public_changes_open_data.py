@@ -15,6 +15,13 @@ from tests.factories import CreditSubjectFactory, PersonFactory, PublicEntryFact
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Replaces the list tests' cache.clear(), which empties the Redis database the other test
+    process shares: these tests use client addresses of their own (``public_client``)."""
+    yield
+
+
 def days_ago(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
 

@@ -15,6 +15,14 @@ from tests.factories import CreditSubjectFactory, PersonFactory, PublicEntryFact
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Replaces the list tests' cache.clear(), which empties the Redis database the other test
+    process shares: these tests use client addresses of their own (``public_client``)."""
+    yield
+
+
 PAGE = "/list/screening/"
 API = "/api/v1/screening/"
 ZHANG_ID = "342301196410063224"
