@@ -104,6 +104,10 @@ class ScreeningAPIView(APIView):
         },
     )
     def post(self, request):
+        if not hasattr(request.data, "get"):
+            return Response(
+                {"detail": "请求内容须为 JSON 对象（含 rows 列表），或以 multipart 方式上传 file 文件。"}, status=400
+            )
         include_history = str(request.data.get("include_history", "")).lower() in ("true", "1", "on")
         try:
             if "file" in request.FILES:
