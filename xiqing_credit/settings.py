@@ -304,3 +304,8 @@ REPAIR_FAILED_ATTEMPTS_PER_HOUR = env.int("REPAIR_FAILED_ATTEMPTS_PER_HOUR", def
 # --- Issue #3: monthly progress reports --------------------------------------------------------
 # Section 七.3: attachments to a report (PDF, Word, Excel, images), each at most this size.
 REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# --- Issue #9: benchmarks (large exports) -----------------------------------------------------------
+# An entry export above this many rows is built by a Celery task with a progress page and a
+# download link, never inside the web request; smaller ones are answered at once.
+LIST_EXPORT_BACKGROUND_ROWS = env.int("LIST_EXPORT_BACKGROUND_ROWS", default=5000)
