@@ -5,6 +5,7 @@ from .models import (
     CreditSubject,
     IdRevealLog,
     ListEntry,
+    ListExport,
     ListImport,
     PublicityPeriod,
     RepairApplication,
@@ -43,6 +44,15 @@ class ListImportAdmin(admin.ModelAdmin):
     list_display = ["filename", "agency", "created_by", "status", "imported_count", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["errors", "created_at", "finished_at"]
+
+
+@admin.register(ListExport)
+class ListExportAdmin(admin.ModelAdmin):
+    """Background Excel exports (issue 9 §3): who asked, with which filter, and how it went."""
+
+    list_display = ["created_at", "created_by", "status", "total_rows", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["query", "created_at", "finished_at"]
 
 
 @admin.register(IdRevealLog)

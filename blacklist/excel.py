@@ -363,29 +363,41 @@ EXPORT_HEADER = [
 
 
 def entries_workbook(entries: Iterable[ListEntry]) -> Workbook:
-    """Export of list entries: ID numbers masked, formula-like text kept as text."""
+    """Export of list entries: ID numbers masked, formula-like text kept as text.
+
+    Choice labels are translated once per export, not once per cell (``get_FOO_display`` per row
+    doubled the export's time: issue 9 §3, ``bench/export.py``)."""
     from django.utils import timezone
 
+    def labels(choices) -> dict[str, str]:
+        return {value: str(label) for value, label in choices}
+
+    lists = labels(ListEntry.List.choices)
+    subject_types = labels(CreditSubject.SubjectType.choices)
+    severities = labels(ListEntry.Severity.choices)
+    statuses = labels(ListEntry.Status.choices)
+    zone = timezone.get_current_timezone()
+
     def local(value):
-        return timezone.localtime(value).replace(tzinfo=None) if value else None
+        return value.astimezone(zone).replace(tzinfo=None) if value else None
 
     rows = (
         [
             entry.pk,
-            entry.get_list_display(),
-            entry.subject.get_subject_type_display(),
+            lists.get(entry.list, entry.list),
+            subject_types.get(entry.subject.subject_type, entry.subject.subject_type),
             entry.subject.name,
             entry.subject.credit_code,
             entry.subject.id_number_masked,
             entry.campaign.number,
-            entry.get_severity_display(),
+            severities.get(entry.severity, entry.severity),
             entry.reason,
             entry.basis,
             entry.deciding_agency.name,
             entry.decision_number,
             entry.decision_date,
             entry.publish_until,
-            entry.get_status_display(),
+            statuses.get(entry.status, entry.status),
             entry.publish_from,
             entry.proposed_by_agency.name,
             local(entry.proposed_at),

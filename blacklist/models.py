@@ -462,3 +462,45 @@ class RepairEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ListExport(models.Model):
+    """One Excel export of list entries too large to build inside a web request (issue 9 §3):
+    the filter it was asked with, its progress, and the finished file, which only the account that
+    asked may download. Small exports are answered at once and leave no record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待处理")
+        RUNNING = "running", _("正在导出")
+        FAILED = "failed", _("导出失败")
+        SUCCEEDED = "succeeded", _("已完成")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("导出人")
+    )
+    query = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("条目数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已导出条目数"), default=0)
+    file = models.FileField(_("文件"), upload_to="list-exports/%Y/%m/", blank=True)
+    message = models.TextField(_("结果说明"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("名单导出")
+        verbose_name_plural = _("名单导出")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from agencies.models import Agency
 
-from .models import ListEntry, ListImport, RepairApplication
+from .models import ListEntry, ListExport, ListImport, RepairApplication
 
 
 def entries_visible_to(user):
@@ -29,6 +29,14 @@ def imports_visible_to(user):
     if user.is_office:
         return ListImport.objects.all()
     return ListImport.objects.filter(agency_id=user.agency_id) if user.agency_id else ListImport.objects.none()
+
+
+def exports_visible_to(user):
+    """A background export's progress and file belong to the account that asked for it alone:
+    the file holds what that account may see, which may be more than a colleague may."""
+    if not user.is_authenticated:
+        return ListExport.objects.none()
+    return ListExport.objects.filter(created_by_id=user.pk)
 
 
 def can_propose(user, deciding_agency: Agency | None = None) -> bool:

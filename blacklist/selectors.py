@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .dates import add_months
@@ -112,3 +113,12 @@ def _display(field, value):
         except field.related_model.DoesNotExist:
             return str(value)
     return str(value)
+
+
+def entries_for_export(user, params) -> QuerySet[ListEntry]:
+    """The entries ``user`` may see, filtered as the list page filters them (``params``: its GET
+    query), with the related rows the export prints; the one query of both export paths."""
+    from .filters import ListEntryFilterSet
+    from .permissions import entries_visible_to
+
+    return ListEntryFilterSet(params, queryset=entries_visible_to(user).with_related()).qs

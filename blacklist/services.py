@@ -24,7 +24,7 @@ from campaigns.models import Campaign
 from . import permissions
 from .crypto import encrypt_id_number, id_number_hash
 from .dates import add_working_days
-from .models import CreditSubject, IdRevealLog, ListEntry, ListImport, RepairApplication, RepairEvidence
+from .models import CreditSubject, IdRevealLog, ListEntry, ListExport, ListImport, RepairApplication, RepairEvidence
 from .selectors import PublicityRule, publicity_rules
 from .validators import mask_id_number, validate_credit_code, validate_id_number
 
@@ -514,6 +514,69 @@ def _existing_decisions(subjects) -> set[tuple]:
 def _chunks(values: list, size: int = 900):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+# --- Excel export in the background (issue 9 §3) ---------------------------------------------------
+
+EXPORT_PROGRESS_EVERY = 2000
+
+
+def list_export_submit(*, actor, params: dict[str, str]) -> ListExport:
+    """Record an export of the entries ``actor`` may see, filtered by ``params`` (the list page's
+    query), and build its file in a Celery task once the record is saved; the page polls it."""
+    from .tasks import run_list_export
+
+    query = {str(key): str(value) for key, value in params.items()}
+    with transaction.atomic():
+        list_export = ListExport(created_by=actor, query=query)
+        list_export.full_clean()
+        list_export.save()
+    transaction.on_commit(lambda: run_list_export.delay(list_export.pk))
+    return list_export
+
+
+def list_export_run(*, list_export: ListExport) -> ListExport:
+    """Write the export's workbook (openpyxl write-only, rows streamed from a server-side cursor,
+    so memory stays flat) to a file, saving progress every few thousand rows."""
+    import tempfile
+
+    from django.core.files import File
+
+    from .excel import entries_workbook
+    from .selectors import entries_for_export
+
+    actor = list_export.created_by
+    entries = entries_for_export(actor, list_export.query)
+    total = entries.count()
+    ListExport.objects.filter(pk=list_export.pk).update(status=ListExport.Status.RUNNING, total_rows=total)
+
+    written = [0]
+
+    def counted(rows):
+        for done, entry in enumerate(rows, start=1):
+            written[0] = done
+            if done % EXPORT_PROGRESS_EVERY == 0:
+                ListExport.objects.filter(pk=list_export.pk).update(processed_rows=done)
+            yield entry
+
+    list_export.refresh_from_db()
+    try:
+        with tempfile.TemporaryFile() as handle:
+            entries_workbook(counted(entries.iterator(chunk_size=2000))).save(handle)
+            handle.seek(0)
+            list_export.file.save(f"export-{list_export.pk}.xlsx", File(handle), save=False)
+    except Exception:
+        list_export.status = ListExport.Status.FAILED
+        list_export.message = "导出时发生系统错误，未生成文件。请稍后重试或联系管理员。"
+        list_export.finished_at = timezone.now()
+        list_export.save()
+        raise
+    list_export.status = ListExport.Status.SUCCEEDED
+    list_export.total_rows = list_export.processed_rows = written[0]
+    list_export.message = f"已导出{written[0]}条名单条目。"
+    list_export.finished_at = timezone.now()
+    list_export.save()
+    return list_export
 
 
 # --- Credit repair (section 五.3) ----------------------------------------------------------------

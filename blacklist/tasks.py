@@ -4,9 +4,9 @@ from celery import shared_task
 
 from xiqing_credit.schedule import day_or_today
 
-from .models import ListImport
+from .models import ListExport, ListImport
 from .repair_deadlines import repair_deadlines_check
-from .services import list_entries_expire, list_import_run
+from .services import list_entries_expire, list_export_run, list_import_run
 
 
 @shared_task
@@ -29,3 +29,10 @@ def expire_list_entries(today: str | None = None) -> str:
 def check_repair_deadlines(today: str | None = None) -> str:
     """Daily: warn the office of repair applications close to or past their decision deadline."""
     return str(repair_deadlines_check(today=day_or_today(today)))
+
+
+@shared_task
+def run_list_export(list_export_id: int) -> int:
+    """Build the workbook of one large export (issue 9 §3); returns the number of entries written."""
+    list_export = ListExport.objects.select_related("created_by__agency").get(pk=list_export_id)
+    return list_export_run(list_export=list_export).total_rows

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from xiqing_credit.client_ip import client_ip
-from xiqing_credit.excel import xlsx_response
+from xiqing_credit.excel import XLSX_CONTENT_TYPE, xlsx_response
 
 from . import excel, permissions, services
 from .crypto import id_number_hash
@@ -33,8 +33,8 @@ from .forms import (
     RepairLookupForm,
     add_service_errors,
 )
-from .models import ListEntry, RepairApplication
-from .selectors import application_history, entry_history, publicity_rules
+from .models import ListEntry, ListExport, RepairApplication
+from .selectors import application_history, entries_for_export, entry_history, publicity_rules
 from .validators import normalise
 
 PAGE_SIZE = 50
@@ -84,10 +84,67 @@ def entry_list(request):
 @staff_only
 @require_GET
 def entry_export(request):
-    """The filtered entries as Excel; ID numbers masked, formula-like text kept as text."""
-    queryset = permissions.entries_visible_to(request.user).with_related()
-    entries = ListEntryFilterSet(request.GET, queryset=queryset).qs
+    """The filtered entries as Excel; ID numbers masked, formula-like text kept as text.
+
+    Up to ``LIST_EXPORT_BACKGROUND_ROWS`` entries the file is the answer; above that this page
+    offers to build it in the background (issue 9 §3), never inside the request."""
+    entries = entries_for_export(request.user, request.GET)
+    count = entries.count()
+    if count > settings.LIST_EXPORT_BACKGROUND_ROWS:
+        return render(
+            request,
+            "blacklist/export_confirm.html",
+            {"count": count, "limit": settings.LIST_EXPORT_BACKGROUND_ROWS, "query": request.GET.urlencode()},
+        )
     return xlsx_response(excel.entries_workbook(entries.iterator(chunk_size=2000)), "红黑名单条目.xlsx")
+
+
+@staff_only
+@require_POST
+def export_start(request):
+    """Start a background export of the entries the list page's query (in the URL) selects."""
+    list_export = services.list_export_submit(actor=request.user, params=request.GET.dict())
+    return redirect("blacklist:export_detail", pk=list_export.pk)
+
+
+@staff_only
+@require_GET
+def export_detail(request, pk: int):
+    """Progress of a background export (polled by blacklist.js) and, when done, its download link."""
+    list_export = get_object_or_404(permissions.exports_visible_to(request.user), pk=pk)
+    return render(request, "blacklist/export_detail.html", {"export": list_export})
+
+
+@staff_only
+@require_GET
+@never_cache
+def export_status(request, pk: int):
+    list_export = get_object_or_404(permissions.exports_visible_to(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "status": list_export.status,
+            "status_display": list_export.get_status_display(),
+            "finished": list_export.is_finished,
+            "percent": list_export.percent,
+            "processed": list_export.processed_rows,
+            "total": list_export.total_rows,
+        }
+    )
+
+
+@staff_only
+@require_GET
+def export_download(request, pk: int):
+    """The finished file, only to the account that asked for it."""
+    list_export = get_object_or_404(
+        permissions.exports_visible_to(request.user).filter(status=ListExport.Status.SUCCEEDED), pk=pk
+    )
+    return FileResponse(
+        list_export.file.open("rb"),
+        as_attachment=True,
+        filename=f"红黑名单条目-{list_export.created_at:%Y%m%d%H%M}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
 
 
 @staff_only

@@ -304,6 +304,7 @@ REPAIR_FAILED_ATTEMPTS_PER_HOUR = env.int("REPAIR_FAILED_ATTEMPTS_PER_HOUR", def
 # --- Issue #3: monthly progress reports --------------------------------------------------------
 # Section 七.3: attachments to a report (PDF, Word, Excel, images), each at most this size.
 REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
 # --- Issue 7: scheduled jobs --------------------------------------------------------------------
 # Report reminders (section 七.3, DESIGN §4): before the due date, on it, then every N days while
 # overdue; after M overdue days the office is told as well.
@@ -351,3 +352,8 @@ if DATABASES["default"]["ENGINE"] == "xiqing_credit.db.postgresql":
 # into a URL, and Django logs the path of each 4xx answer).
 LOGGING["filters"] = {**LOGGING.get("filters", {}), "mask_id_numbers": {"()": "blacklist.log_filters.MaskIdNumbers"}}
 LOGGING["handlers"]["console"]["filters"] = [*LOGGING["handlers"]["console"].get("filters", []), "mask_id_numbers"]
+
+# --- Issue #9: benchmarks (large exports) -----------------------------------------------------------
+# An entry export above this many rows is built by a Celery task with a progress page and a
+# download link, never inside the web request; smaller ones are answered at once.
+LIST_EXPORT_BACKGROUND_ROWS = env.int("LIST_EXPORT_BACKGROUND_ROWS", default=5000)

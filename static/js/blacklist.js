@@ -1,10 +1,12 @@
-// Red/black list pages: the import progress bar polls the import's status until it finishes.
+// Red/black list pages: the progress bar of an import or a background export polls the job's
+// status until it finishes, then reloads the page to show the result.
 (function () {
   "use strict";
-  var box = document.getElementById("import-progress");
+  var box = document.getElementById("import-progress") || document.getElementById("export-progress");
   if (!box) {
     return;
   }
+  var countLabel = box.getAttribute("data-count-label") || "已检查";
   var url = box.getAttribute("data-status-url");
   var bar = box.querySelector("[data-role=bar]");
   var count = box.querySelector("[data-role=count]");
@@ -16,7 +18,7 @@
     bar.textContent = data.percent + "%";
     progress.setAttribute("aria-valuenow", String(data.percent));
     status.textContent = data.status_display;
-    count.textContent = "已检查 " + data.processed + " / " + data.total + " 行";
+    count.textContent = countLabel + " " + data.processed + " / " + data.total + " 行";
   }
 
   function poll() {
