@@ -55,3 +55,23 @@ def office_client(client, office_user):
 def reporter_client(client, reporter):
     client.force_login(reporter)
     return client
+
+
+# --- Issue 6: public search ---------------------------------------------------------------------------
+@pytest.fixture
+def public_client():
+    """An anonymous client with an address of its own: per-client rate limits (kept in the shared
+    cache) of one test never meet another's."""
+    import uuid
+
+    from django.test import Client
+
+    n = uuid.uuid4().int
+    return Client(REMOTE_ADDR=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
+
+
+@pytest.fixture(autouse=True)
+def _no_public_page_cache(settings):
+    """Tests roll their transactions back, so the cache version never moves: each test renders its
+    public pages afresh unless it turns the page cache on itself (tests/blacklist/test_public_cache.py)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0

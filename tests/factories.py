@@ -108,3 +108,17 @@ def _agency(name: str):
     from agencies.models import Agency
 
     return Agency.objects.get(name=name)
+
+
+# --- Issue 6: public search, change log, open data, screening --------------------------------------
+from django.utils import timezone  # noqa: E402
+
+
+class PublicEntryFactory(ListEntryFactory):
+    """A black-list entry (一般) published and inside its publicity period today."""
+
+    status = ListEntry.Status.PUBLISHED
+    decision_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=40))
+    publish_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    publish_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=300))
+    published_at = factory.LazyFunction(timezone.now)

@@ -304,3 +304,25 @@ REPAIR_FAILED_ATTEMPTS_PER_HOUR = env.int("REPAIR_FAILED_ATTEMPTS_PER_HOUR", def
 # --- Issue #3: monthly progress reports --------------------------------------------------------
 # Section 七.3: attachments to a report (PDF, Word, Excel, images), each at most this size.
 REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# --- Issue 6: public list search, change log, open data, batch screening -------------------------
+# A public search shows at most this many results and never counts past it: a broader query is
+# asked to be refined (a COUNT(*) of a broad match costs ~190 ms at 1,000,000 entries).
+PUBLIC_SEARCH_MAX_RESULTS = env.int("PUBLIC_SEARCH_MAX_RESULTS", default=100)
+# Rendered public list pages are shared between anonymous visitors for this long; any change to
+# the lists starts a new cache version at once (blacklist/public_cache.py). 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# Per-client rates (client = xiqing_credit.client_ip): `public_search` (above) covers the search
+# page, detail pages, the change log and the public API together; open-data files are heavier.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["public_download"] = env.str("PUBLIC_DOWNLOAD_RATE", default="20/hour")
+# Batch screening (section 五.2, joint punishment): rows per request and upload size.
+SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=10000)
+SCREENING_MAX_FILE_BYTES = env.int("SCREENING_MAX_FILE_BYTES", default=5 * 1024 * 1024)
+if DATABASES["default"]["ENGINE"] == "xiqing_credit.db.postgresql":
+    # Web requests run short queries: starting parallel workers costs 10–50 ms, more than any of
+    # them saves; a parallel plan made a 3 ms search take 50 ms in bench/search.py.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
+# Every log line goes through a filter that masks resident ID numbers (a visitor may type one
+# into a URL, and Django logs the path of each 4xx answer).
+LOGGING["filters"] = {**LOGGING.get("filters", {}), "mask_id_numbers": {"()": "blacklist.log_filters.MaskIdNumbers"}}
+LOGGING["handlers"]["console"]["filters"] = [*LOGGING["handlers"]["console"].get("filters", []), "mask_id_numbers"]

@@ -17,10 +17,12 @@ api_v1 = [
     path("", include("reports.api_urls")),
     path("", include("blacklist.api_urls")),
     path("public/", include("blacklist.public_api_urls")),
+    path("", include("blacklist.screening_api_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     # Login, logout and password change only: staff passwords are reset by an administrator.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("reports/", include("reports.urls")),
     path("", include("agencies.urls")),
+    path("list/screening/", include("blacklist.screening_urls")),
     path("", include("blacklist.urls")),
     path("credit/", include("blacklist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,7 @@
 """Pages that belong to no single app: the public home page."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from campaigns.models import Campaign
@@ -39,3 +39,9 @@ def page_not_found(request, exception=None):
 @login_not_required
 def server_error(request):
     return _error(request, 500, "500.html", "服务器内部错误，请稍后再试。")
+
+
+@login_not_required
+def healthz(request):
+    """Liveness probe for a load balancer, and the trivial baseline of the page benchmarks (issue 6)."""
+    return HttpResponse("ok", content_type="text/plain")

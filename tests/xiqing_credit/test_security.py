@@ -23,7 +23,7 @@ PUBLIC_PREFIXES = (
     "/admin/login/",
     "/static/",
 )
-ANONYMOUS_OK_EXACT = {"/"}
+ANONYMOUS_OK_EXACT = {"/", "/healthz"}
 
 
 def _walk(resolver: URLResolver, prefix: str = ""):

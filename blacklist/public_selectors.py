@@ -1,0 +1,260 @@
+"""What the public may see of the red/black list (section 五.1, DESIGN §3 and §5).
+
+``PublicEntry`` is the only shape in which an entry leaves the portal for an anonymous visitor:
+pages, the public API, the change log and the open-data files all go through it, so none of
+them can reach a subject's encrypted ID number. A person shows the masked ID
+(``3423011964****3224``); an ID number that staff typed into a free-text field is masked too.
+
+In bulk outputs (change log, open data) a person appears with the surname only (``张*``) and no
+ID at all: persons are found one at a time, by exact full name or full ID number, so the list
+cannot be harvested name by name. A person's detail page needs a signed link that only a
+search result carries, so it cannot be reached by counting ids either.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .masking import mask_person_name, redact
+from .models import CreditSubject, ListEntry
+
+ENTRY_RELATED_FIELDS = (
+    "subject__subject_type",
+    "subject__name",
+    "subject__credit_code",
+    "subject__id_number_masked",
+    "campaign__number",
+    "campaign__title",
+    "deciding_agency__name",
+)
+_DETAIL_SALT = "blacklist.public.detail"
+DETAIL_LINK_MAX_AGE = datetime.timedelta(hours=12)
+
+
+def person_detail_token(entry_id: int) -> str:
+    """A signed, expiring token that opens one person's entry; only a search result carries it."""
+    return signing.TimestampSigner(salt=_DETAIL_SALT).sign(str(entry_id)).split(":", 1)[1]
+
+
+def person_detail_token_valid(entry_id: int, token: str | None) -> bool:
+    if not token:
+        return False
+    try:
+        value = signing.TimestampSigner(salt=_DETAIL_SALT).unsign(f"{entry_id}:{token}", max_age=DETAIL_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return value == str(entry_id)
+
+
+@lru_cache(maxsize=8)
+def _choice_labels(language: str) -> dict[str, dict[str, str]]:
+    return {
+        "list": {value: str(label) for value, label in ListEntry.List.choices},
+        "severity": {value: str(label) for value, label in ListEntry.Severity.choices},
+        "status": {value: str(label) for value, label in ListEntry.Status.choices},
+        "subject_type": {value: str(label) for value, label in CreditSubject.SubjectType.choices},
+    }
+
+
+def choice_labels() -> dict[str, dict[str, str]]:
+    """The labels of the list, severity, status and subject type choices in the active language.
+
+    ``get_FOO_display()`` hashes every lazy label on each call: 1 ms an entry, which a list of
+    thousands (open data, batch screening) cannot afford."""
+    return _choice_labels(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def with_public_fields(entries: QuerySet) -> QuerySet:
+    """``entries`` with the related rows ``PublicEntry.of`` reads, and no more of them (a
+    campaign's full plan text is not needed for its title)."""
+    return entries.select_related("subject", "campaign", "deciding_agency").only(
+        *[field.name for field in ListEntry._meta.concrete_fields], *ENTRY_RELATED_FIELDS
+    )
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """One entry as the public may see it; built only by ``PublicEntry.of``."""
+
+    id: int
+    list: str
+    list_label: str
+    subject_type: str
+    subject_type_label: str
+    is_person: bool
+    subject_name: str
+    subject_key: str  # credit code, or masked ID number, or "" in bulk outputs for persons
+    campaign_number: int
+    campaign_title: str
+    severity: str
+    severity_label: str
+    reason: str
+    basis: str
+    deciding_agency: str
+    decision_number: str
+    decision_date: datetime.date
+    publish_from: datetime.date | None
+    publish_until: datetime.date | None
+    detail_url: str = ""
+
+    @classmethod
+    def of(cls, entry: ListEntry, *, bulk: bool = False, link: bool = False) -> PublicEntry:
+        """The public view of ``entry`` (with ``subject``, ``campaign`` and ``deciding_agency`` loaded).
+
+        ``bulk``: for lists of many entries (change log, open data): persons by surname only.
+        ``link``: with the detail page's address, signed for a person.
+        """
+        subject = entry.subject
+        is_person = subject.is_person
+        labels = choice_labels()
+        if is_person and bulk:
+            name, key = mask_person_name(subject.name), ""
+        else:
+            name, key = subject.name, (subject.id_number_masked if is_person else subject.credit_code)
+        detail_url = ""
+        if link and not (is_person and bulk):
+            detail_url = reverse("credit:detail", args=[entry.pk])
+            if is_person:
+                detail_url += f"?t={person_detail_token(entry.pk)}"
+        return cls(
+            id=entry.pk,
+            list=entry.list,
+            list_label=labels["list"][entry.list],
+            subject_type=subject.subject_type,
+            subject_type_label=labels["subject_type"][subject.subject_type],
+            is_person=is_person,
+            subject_name=name,
+            subject_key=key,
+            campaign_number=entry.campaign.number,
+            campaign_title=entry.campaign.title,
+            severity=entry.severity,
+            severity_label=labels["severity"].get(entry.severity, ""),
+            reason=redact(entry.reason),
+            basis=redact(entry.basis),
+            deciding_agency=entry.deciding_agency.name,
+            decision_number=redact(entry.decision_number),
+            decision_date=entry.decision_date,
+            publish_from=entry.publish_from,
+            publish_until=entry.publish_until,
+            detail_url=detail_url,
+        )
+
+
+def public_entry(entry_id: int, *, today: datetime.date, token: str | None) -> PublicEntry | None:
+    """The public entry ``entry_id``, or None when it is not public today — or is a person's and
+    ``token`` is not the signed one from a search result."""
+    entry = with_public_fields(ListEntry.objects.public(today)).filter(pk=entry_id).first()
+    if entry is None or (entry.subject.is_person and not person_detail_token_valid(entry.pk, token)):
+        return None
+    return PublicEntry.of(entry)
+
+
+def open_data_entries(today: datetime.date) -> QuerySet:
+    """Every entry public today, for the open-data files: red list first, newest first."""
+    return with_public_fields(ListEntry.objects.public(today)).order_by("-list", "-decision_date", "-pk")
+
+
+# --- change log ---------------------------------------------------------------------------------
+
+CHANGE_LOG_MAX_DAYS = 366
+CHANGE_LOG_PAGE_SIZE = 50
+
+
+class ChangeKind:
+    LISTED = "listed"
+    EXPIRED = "expired"
+    REMOVED = "removed"
+    REPAIRED = "repaired"
+
+    LABELS = {
+        LISTED: _("列入公示"),
+        EXPIRED: _("公示期满"),
+        REMOVED: _("移出名单"),
+        REPAIRED: _("信用修复"),
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    date: datetime.date
+    entry: PublicEntry
+    is_public_now: bool
+
+    @property
+    def label(self) -> str:
+        return str(ChangeKind.LABELS[self.kind])
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def change_events(*, since: datetime.date, today: datetime.date, list_: str = "") -> QuerySet:
+    """(entry id, kind, date) of every change to the public lists from ``since`` to ``today``,
+    newest first: listed (publicity began), expired (publicity ended), removed, repaired.
+    Only entries that were ever published take part."""
+    was_published = ListEntry.objects.filter(published_at__isnull=False, publish_from__isnull=False)
+    if list_:
+        was_published = was_published.filter(list=list_)
+    end = _start_of(today + datetime.timedelta(days=1))
+
+    def events(queryset, kind: str, date):
+        return queryset.annotate(kind=Value(kind), date=date).values_list("pk", "kind", "date").order_by()
+
+    listed = events(was_published.filter(publish_from__range=(since, today)), ChangeKind.LISTED, F("publish_from"))
+    expired = events(
+        was_published.filter(
+            Q(status__in=[ListEntry.Status.PUBLISHED, ListEntry.Status.EXPIRED]),
+            publish_until__gte=since,
+            publish_until__lt=today,
+        ),
+        ChangeKind.EXPIRED,
+        F("publish_until"),
+    )
+    removed = events(
+        was_published.filter(status=ListEntry.Status.REMOVED, removed_at__gte=_start_of(since), removed_at__lt=end),
+        ChangeKind.REMOVED,
+        TruncDate("removed_at", output_field=DateField()),
+    )
+    repaired = events(
+        was_published.filter(status=ListEntry.Status.REPAIRED, repaired_at__gte=_start_of(since), repaired_at__lt=end),
+        ChangeKind.REPAIRED,
+        TruncDate("repaired_at", output_field=DateField()),
+    )
+    return listed.union(expired, removed, repaired, all=True).order_by("-date", "-pk")
+
+
+def changes_page(
+    *, since: datetime.date, today: datetime.date, page: int, list_: str = ""
+) -> tuple[list[Change], bool]:
+    """One page of changes and whether there is a next one (no count: a year may hold many)."""
+    start = (page - 1) * CHANGE_LOG_PAGE_SIZE
+    rows = list(change_events(since=since, today=today, list_=list_)[start : start + CHANGE_LOG_PAGE_SIZE + 1])
+    has_next = len(rows) > CHANGE_LOG_PAGE_SIZE
+    rows = rows[:CHANGE_LOG_PAGE_SIZE]
+    entries = with_public_fields(ListEntry.objects.all()).in_bulk([pk for pk, _kind, _date in rows])
+    public_ids = set(ListEntry.objects.public(today).filter(pk__in=entries).values_list("pk", flat=True))
+    changes = []
+    for pk, kind, date in rows:
+        entry = entries[pk]
+        is_public = pk in public_ids
+        changes.append(
+            Change(
+                kind=kind,
+                date=date,
+                entry=PublicEntry.of(entry, bulk=True, link=is_public),
+                is_public_now=is_public,
+            )
+        )
+    return changes, has_next
