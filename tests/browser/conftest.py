@@ -79,3 +79,30 @@ def login(page, live_server, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def another_page(browser):
+    """another_page() opens a page in a fresh browser context (a second user's session), with js_errors."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        other = context.new_page()
+        errors: list[str] = []
+        other.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        other.on("pageerror", lambda error: errors.append(str(error)))
+        other.on("dialog", lambda dialog: dialog.accept())
+        other.js_errors = errors
+        return other
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def alert(page, text: str):
+    """The flash message (role=alert) that contains ``text``."""
+    return page.get_by_role("alert").filter(has_text=text)
