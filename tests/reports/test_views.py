@@ -4,6 +4,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -82,20 +84,25 @@ def test_office_is_sent_from_my_tasks_to_the_review_queue(office_client):
 
 
 def test_my_tasks_query_count_does_not_grow(client, ndrc_reporter, django_assert_num_queries):
-    """My tasks costs the same with one report in each list as with 25 campaigns, 50 waiting and many to join."""
+    """My tasks costs the same with one report in each list as with 25 campaigns, 50 waiting and many to join.
+
+    The count is pinned relative to the first request, because the included "pending orders" panel
+    (another app's template) adds its own fixed queries; 12 of them are this page's.
+    """
     client.force_login(ndrc_reporter)
     url = reverse("reports:my_tasks") + "?month=2026-03"
     ndrc, enforcement = ndrc_reporter.agency, Agency.objects.get(name="区综合执法局")
     campaign1, campaign5 = Campaign.objects.get(number=1), Campaign.objects.get(number=5)
     bulk_reports(ndrc, [MARCH, datetime.date(2026, 2, 1)], campaigns=[campaign1])
     bulk_reports(enforcement, [MARCH], campaigns=[campaign5])  # 区发展改革委 takes part in campaign 5
-    with django_assert_num_queries(12):
+    with CaptureQueriesContext(connection) as first:
         response = client.get(url)
     assert (len(response.context["outstanding"]), len(response.context["contribution_requests"])) == (1, 1)
+    assert len(first) <= 16
     others = [link.campaign for link in CampaignLead.objects.filter(agency=ndrc).exclude(campaign=campaign1)]
     bulk_reports(ndrc, months_back(MARCH, 3), campaigns=others)
     bulk_reports(Agency.objects.get(name="区规划分局"), [MARCH], campaigns=[campaign5])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(len(first)):
         response = client.get(url)
     assert len(response.context["tasks"]) == 25
     assert len(response.context["outstanding"]) == 1 + 2 * 24  # 49: just under the cap of 50
