@@ -82,20 +82,23 @@ def test_office_is_sent_from_my_tasks_to_the_review_queue(office_client):
 
 
 def test_my_tasks_query_count_does_not_grow(client, ndrc_reporter, django_assert_num_queries):
-    """My tasks costs the same with one report in each list as with 25 campaigns, 50 waiting and many to join."""
+    """My tasks costs the same with one report in each list as with 25 campaigns, 50 waiting and many to join.
+
+    Every staff page's count includes the header's unread-notification COUNT (issue 7).
+    """
     client.force_login(ndrc_reporter)
     url = reverse("reports:my_tasks") + "?month=2026-03"
     ndrc, enforcement = ndrc_reporter.agency, Agency.objects.get(name="区综合执法局")
     campaign1, campaign5 = Campaign.objects.get(number=1), Campaign.objects.get(number=5)
     bulk_reports(ndrc, [MARCH, datetime.date(2026, 2, 1)], campaigns=[campaign1])
     bulk_reports(enforcement, [MARCH], campaigns=[campaign5])  # 区发展改革委 takes part in campaign 5
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert (len(response.context["outstanding"]), len(response.context["contribution_requests"])) == (1, 1)
     others = [link.campaign for link in CampaignLead.objects.filter(agency=ndrc).exclude(campaign=campaign1)]
     bulk_reports(ndrc, months_back(MARCH, 3), campaigns=others)
     bulk_reports(Agency.objects.get(name="区规划分局"), [MARCH], campaigns=[campaign5])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert len(response.context["tasks"]) == 25
     assert len(response.context["outstanding"]) == 1 + 2 * 24  # 49: just under the cap of 50
@@ -190,11 +193,11 @@ def test_edit_page_query_count(reporter_client, draft, reporter, wage_indicators
     """The form page costs the same with no attachments as with several."""
     url = reverse("reports:edit", args=[draft.pk])
     services.attachment_add(actor=reporter, report=draft, upload=upload("0.pdf", PDF))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         reporter_client.get(url)
     for n in range(1, 4):
         services.attachment_add(actor=reporter, report=draft, upload=upload(f"{n}.pdf", PDF))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         reporter_client.get(url)
 
 
@@ -354,18 +357,18 @@ def test_detail_and_history_query_counts(
 ):
     """The report page and its history cost a fixed number of queries however much the report holds."""
     detail, history = reverse("reports:detail", args=[filled.pk]), reverse("reports:history", args=[filled.pk])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         office_client.get(detail)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         office_client.get(history)
     _rich_report(filled, reporter, court_reporter, wage_indicators)
     for n in range(3):
         services.report_update(actor=reporter, report=filled, data={"problems": f"第 {n} 次修改"})
     report = services.report_submit(actor=reporter, report=filled)
     services.report_return(actor=office_user, report=report, comment="请补充。")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         office_client.get(detail)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         office_client.get(history)
 
 
@@ -376,10 +379,10 @@ def test_list_pages_query_count_does_not_grow(office_client, url_name, django_as
     campaign = Campaign.objects.get(number=1)
     now = timezone.now()
     bulk_reports(ndrc, [MARCH], campaigns=[campaign], status="submitted", submitted_at=now, last_submitted_at=now)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         office_client.get(reverse(url_name))
     bulk_reports(ndrc, months_back(datetime.date(2026, 2, 1), 3), status="submitted", submitted_at=now)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = office_client.get(reverse(url_name))
     assert len(response.context["page"]) == 50
 
@@ -519,9 +522,9 @@ def test_indicator_and_month_pages_query_counts(office_client, office_user, agen
     services.indicator_create(actor=office_user, campaign=campaigns[0], data={"name": "指标0"})
     lock = services.month_lock(actor=office_user, month=datetime.date(2025, 1, 1), today=TODAY)
     services.month_reopen(actor=office_user, lock=lock, agency=agency, reason="补报")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         office_client.get(reverse("reports:indicators"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         office_client.get(reverse("reports:months"))
     for n, campaign in enumerate(campaigns * 3, start=1):
         services.indicator_create(actor=office_user, campaign=campaign, data={"name": f"指标{n}"})
@@ -531,8 +534,8 @@ def test_indicator_and_month_pages_query_counts(office_client, office_user, agen
             services.month_reopen(
                 actor=office_user, lock=lock, agency=AgencyModel.objects.get(name=name), reason="补报"
             )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         office_client.get(reverse("reports:indicators"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = office_client.get(reverse("reports:months"))
     assert len(response.context["locks"]) == 7
