@@ -89,3 +89,18 @@ class MonthReopeningAdmin(SimpleHistoryAdmin):
     list_display = ["lock", "agency", "reason", "reopened_by", "reopened_at"]
     list_select_related = ["lock", "agency", "reopened_by"]
     autocomplete_fields = ["agency"]
+
+
+# --- Issue 7: reminders sent -------------------------------------------------------------------
+from .models import SentReminder  # noqa: E402
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Every reminder sent for an owed report: written by the reminder job only."""
+
+    list_display = ["sent_on", "kind", "sequence", "month", "campaign", "agency", "due_date"]
+    list_filter = ["kind", "sent_on", "month"]
+    search_fields = ["agency__name", "campaign__title"]
+    list_select_related = ["campaign", "agency"]
+    date_hierarchy = "sent_on"

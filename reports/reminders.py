@@ -32,8 +32,6 @@ from .models import Report, SentReminder, State, due_date_for, report_state
 
 Kind = SentReminder.Kind
 OWED_STATES = {State.NOT_DUE, State.OVERDUE, State.RETURNED}
-# DESIGN §6: reporters file at /reports/.
-REPORTER_LINK = "/reports/"
 
 
 @dataclass(frozen=True)
@@ -223,7 +221,7 @@ def _agency_messages(for_agencies: dict[int, list[tuple[OwedReport, str]]], toda
                 recipients=reporters.get(agency_id, []),
                 title=title,
                 body="\n".join(lines),
-                link=REPORTER_LINK,
+                link=reverse("reports:my_tasks"),
                 fallback_email=first.agency_email,
             )
         )

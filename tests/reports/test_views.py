@@ -84,8 +84,7 @@ def test_office_is_sent_from_my_tasks_to_the_review_queue(office_client):
 def test_my_tasks_query_count_does_not_grow(client, ndrc_reporter, django_assert_num_queries):
     """My tasks costs the same with one report in each list as with 25 campaigns, 50 waiting and many to join.
 
-    The count is pinned relative to the first request, because the included "pending orders" panel
-    (another app's template) adds its own fixed queries; 12 of them are this page's.
+    Pinned exactly: 12 of this page's own, the pending-orders panel and the header's unread COUNT.
     """
     client.force_login(ndrc_reporter)
     url = reverse("reports:my_tasks") + "?month=2026-03"

@@ -8,7 +8,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -32,6 +32,20 @@ JOB_ENV = {
 }
 
 
+def broker_url() -> str:
+    """The Redis the worker consumes from: REDIS_URL's server, on a database no test empties.
+
+    Other tests empty the cache's database (REDIS_URL) with cache.clear(); a message or a kombu
+    binding removed that way would be lost, so the broker gets a database of its own
+    (``CELERY_TEST_BROKER_URL``, default database 14 of the same server, 13 if REDIS_URL uses 14).
+    """
+    if os.environ.get("CELERY_TEST_BROKER_URL"):
+        return os.environ["CELERY_TEST_BROKER_URL"]
+    parts = urlsplit(settings.REDIS_URL)
+    database = 13 if parts.path.strip("/") == "14" else 14
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 def _test_database_url() -> str:
     """The URL of the database this test runs on (pytest-django's test database, e.g. test_x_gw0)."""
     db = connection.settings_dict
@@ -49,7 +63,7 @@ def celery_worker(log_path: Path, **env):
         **os.environ,
         **JOB_ENV,
         "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_URL": broker_url(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,  # the tasks the worker queues itself stay on its queue
         "CELERY_TASK_ALWAYS_EAGER": "false",
         **env,
@@ -66,7 +80,8 @@ def celery_worker(log_path: Path, **env):
         previous = app.conf.CELERY_TASK_ALWAYS_EAGER
         app.conf.CELERY_TASK_ALWAYS_EAGER = False  # this test sends to the real broker
         try:
-            yield queue
+            with app.connection_for_write(broker_url()) as broker:
+                yield lambda task, **kwargs: task.apply_async(kwargs=kwargs, queue=queue, connection=broker)
         finally:
             app.conf.CELERY_TASK_ALWAYS_EAGER = previous
             process.terminate()
@@ -82,7 +97,7 @@ def _forget_queue(queue: str) -> None:
     """Remove the queue's keys (its list and kombu's binding) from the shared Redis database."""
     import redis
 
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(broker_url())
     keys = list(client.scan_iter(match=f"*{queue}*"))
     if keys:
         client.delete(*keys)
@@ -112,10 +127,10 @@ def test_worker_on_redis_sends_reminders_and_emails(real_broker, tmp_path):
     agency = Agency.objects.get(name="区人力社保局")
     reporter = UserFactory(agency=agency, username="rsj", email="rsj@xiqing.example")
     mail_dir = tmp_path / "mail"
-    with celery_worker(tmp_path / "worker.log", EMAIL_URL=f"filemail:///{mail_dir}") as queue:
-        send_reminders.apply_async(kwargs={"today": "2025-06-06"}, queue=queue)
+    with celery_worker(tmp_path / "worker.log", EMAIL_URL=f"filemail:///{mail_dir}") as send:
+        send(send_reminders, today="2025-06-06")
         wait_until(lambda: EmailDelivery.objects.filter(status="sent").exists(), tmp_path / "worker.log")
-        send_reminders.apply_async(kwargs={"today": "2025-06-06"}, queue=queue)  # the same day again
+        send(send_reminders, today="2025-06-06")  # the same day again
         wait_until(lambda: "reminders sent: 0 " in (tmp_path / "worker.log").read_text(), tmp_path / "worker.log")
     assert SentReminder.objects.count() == 53
     assert set(SentReminder.objects.values_list("kind", flat=True)) == {"overdue"}
@@ -143,8 +158,8 @@ def test_worker_retries_a_refused_email_through_redis_then_records_it(real_broke
         "EMAIL_MAX_RETRIES": "2",
         "EMAIL_RETRY_BACKOFF_SECONDS": "0",
     }
-    with celery_worker(tmp_path / "worker.log", **env) as queue:
-        send_reminders.apply_async(kwargs={"today": "2025-06-06"}, queue=queue)
+    with celery_worker(tmp_path / "worker.log", **env) as send:
+        send(send_reminders, today="2025-06-06")
         wait_until(
             lambda: EmailDelivery.objects.filter(to="rsj@xiqing.example", status="failed").exists(),
             tmp_path / "worker.log",
