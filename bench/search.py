@@ -259,13 +259,18 @@ def load(entries: int, *, chunk: int = 100_000) -> dict:
 
 
 def query_kinds(samples: dict, rng: random.Random, per_kind: int) -> dict[str, list[str]]:
-    """The sample queries of each public query kind."""
+    """The sample queries of each public query kind (the middling ones from the statistics)."""
+    from blacklist.search import bigram_shares
+
     brand_pairs = [a + b for a in BRAND for b in BRAND]
+    # Around the switch between the bigram index and the scan (search.INDEX_MAX_SHARE).
+    middling = sorted(pair for pair, share in bigram_shares().items() if 0.005 <= share <= 0.03)
     industries = [word[:2] for word in INDUSTRY]
     return {
         "name part, 2 chars, rare (brand)": rng.sample(brand_pairs, per_kind),
         "name part, 2 chars, common (industry)": [rng.choice(industries) for _ in range(per_kind)],
         "name part, broad (天津 / 有限公司 / 西青区)": [rng.choice(BROAD) for _ in range(per_kind)],
+        "name part, 2 chars in 0.5–3% of names": [rng.choice(middling) for _ in range(per_kind)],
         "name part, 4+ chars": [
             rng.choice(BRAND) + rng.choice(BRAND) + rng.choice(INDUSTRY)[:2] for _ in range(per_kind)
         ],

@@ -71,3 +71,18 @@ def can_decide_repair(user, application: RepairApplication) -> bool:
     if user.is_office:
         return True
     return user.is_reporter and user.agency_id is not None and application.entry.deciding_agency_id == user.agency_id
+
+
+# --- Issue 6: batch screening and the public lists ------------------------------------------------
+
+
+def can_screen(user) -> bool:
+    """Agency staff (any role with an agency) screen lists of names against the red/black lists:
+    the joint-punishment check is every agency's duty (section 五.2)."""
+    return bool(user.is_authenticated and user.agency_id is not None)
+
+
+def public_entries(today):
+    """What anyone, without logging in, may see: entries published and inside their publicity
+    period (section 五.1). Pages, the public API, the change log and open data all start here."""
+    return ListEntry.objects.public(today)

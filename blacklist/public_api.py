@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from .models import ListEntry
+from .permissions import public_entries
 from .public_filters import PublicListEntryFilterSet
 from .public_selectors import PublicEntry
 from .public_throttling import PublicSearchThrottle
@@ -131,7 +132,7 @@ class PublicListEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     throttle_classes = [PublicSearchThrottle]
 
     def get_queryset(self):
-        return ListEntry.objects.public(timezone.localdate())
+        return public_entries(timezone.localdate())
 
     def list(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset())

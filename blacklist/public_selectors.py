@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .masking import mask_person_name, redact
 from .models import CreditSubject, ListEntry
+from .permissions import public_entries
 
 ENTRY_RELATED_FIELDS = (
     "subject__subject_type",
@@ -153,7 +154,7 @@ class PublicEntry:
 def public_entry(entry_id: int, *, today: datetime.date, token: str | None) -> PublicEntry | None:
     """The public entry ``entry_id``, or None when it is not public today — or is a person's and
     ``token`` is not the signed one from a search result."""
-    entry = with_public_fields(ListEntry.objects.public(today)).filter(pk=entry_id).first()
+    entry = with_public_fields(public_entries(today)).filter(pk=entry_id).first()
     if entry is None or (entry.subject.is_person and not person_detail_token_valid(entry.pk, token)):
         return None
     return PublicEntry.of(entry)
@@ -161,7 +162,7 @@ def public_entry(entry_id: int, *, today: datetime.date, token: str | None) -> P
 
 def open_data_entries(today: datetime.date) -> QuerySet:
     """Every entry public today, for the open-data files: red list first, newest first."""
-    return with_public_fields(ListEntry.objects.public(today)).order_by("-list", "-decision_date", "-pk")
+    return with_public_fields(public_entries(today)).order_by("-list", "-decision_date", "-pk")
 
 
 # --- change log ---------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def changes_page(
     has_next = len(rows) > CHANGE_LOG_PAGE_SIZE
     rows = rows[:CHANGE_LOG_PAGE_SIZE]
     entries = with_public_fields(ListEntry.objects.all()).in_bulk([pk for pk, _kind, _date in rows])
-    public_ids = set(ListEntry.objects.public(today).filter(pk__in=entries).values_list("pk", flat=True))
+    public_ids = set(public_entries(today).filter(pk__in=entries).values_list("pk", flat=True))
     changes = []
     for pk, kind, date in rows:
         entry = entries[pk]

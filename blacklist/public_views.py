@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from . import public_exports, search
 from .models import ListEntry
+from .permissions import public_entries
 from .public_cache import cached_public_page
 from .public_filters import PublicListEntryFilterSet
 from .public_selectors import (
@@ -44,7 +45,7 @@ def entry_search(request):
     """The search page ``/credit/?q=…``: organisations by part of the name or code, persons by
     exact full name or ID number, at most ``PUBLIC_SEARCH_MAX_RESULTS`` results, 20 a page."""
     today = timezone.localdate()
-    filterset = PublicListEntryFilterSet(request.GET, queryset=ListEntry.objects.public(today))
+    filterset = PublicListEntryFilterSet(request.GET, queryset=public_entries(today))
     valid = filterset.is_valid()
     filters = [name for name in filterset.filters if name != "q"]
     filters_used = any(request.GET.get(name) or name in filterset.form.errors for name in filters)

@@ -33,6 +33,7 @@ from xiqing_credit import excel
 from . import search
 from .excel import ImportFileError, check_workbook_archive
 from .models import CreditSubject, ListEntry
+from .permissions import public_entries
 from .public_selectors import choice_labels
 from .validators import mask_id_number
 
@@ -43,12 +44,6 @@ _HEADER_WORDS = ("名称", "姓名", "代码", "证件", "身份证", "号码")
 
 class ScreeningInputError(Exception):
     """The input as a whole cannot be screened (too many rows, unreadable file)."""
-
-
-def can_screen(user) -> bool:
-    """Agency staff (any role with an agency) screen: the joint-punishment check is every
-    agency's duty (section 五.2)."""
-    return bool(user.is_authenticated and user.agency_id is not None)
 
 
 @dataclass(frozen=True)
@@ -333,12 +328,12 @@ def _entries_of(subjects, *, user, today: datetime.date, include_history: bool) 
     if not subjects:
         return {}
     in_subjects = _any_of("subject_id", subjects.keys())
-    queryset = ListEntry.objects.public(today).filter(in_subjects)
+    queryset = public_entries(today).filter(in_subjects)
     if include_history:
         earlier = (
             ListEntry.objects.visible_to(user)
             .filter(in_subjects, published_at__isnull=False)
-            .exclude(pk__in=ListEntry.objects.public(today).filter(in_subjects).values("pk"))
+            .exclude(pk__in=public_entries(today).filter(in_subjects).values("pk"))
         )
         queryset = queryset | earlier
     grouped: dict[int, list[ListEntry]] = defaultdict(list)

@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 
 from xiqing_credit.excel import xlsx_response
 
-from .screening import ScreeningInputError, can_screen, read_upload, result_workbook, rows_from_json, screen
+from .permissions import can_screen
+from .screening import ScreeningInputError, read_upload, result_workbook, rows_from_json, screen
 
 logger = logging.getLogger(__name__)
 

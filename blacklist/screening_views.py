@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xiqing_credit.excel import xlsx_response
 
-from .screening import ScreeningInputError, can_screen, read_upload, result_workbook, screen, template_workbook
+from .permissions import can_screen
+from .screening import ScreeningInputError, read_upload, result_workbook, screen, template_workbook
 from .screening_forms import ScreeningForm
 
 logger = logging.getLogger(__name__)
