@@ -90,3 +90,14 @@ def _no_public_page_cache(settings):
     """Tests roll their transactions back, so the cache version never moves: each test renders its
     public pages afresh unless it turns the page cache on itself (tests/blacklist/test_public_cache.py)."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def private_cache(settings):
+    """A cold cache for one test without emptying the Redis database that other test processes
+    share (a flush there wipes their rate-limit counters mid-test): a key prefix of its own."""
+    import uuid
+
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {alias: {**conf, "KEY_PREFIX": prefix} for alias, conf in settings.CACHES.items()}
+    return prefix

@@ -10,12 +10,9 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+def empty_cache(private_cache):
+    """A cold rate-limit cache: keys of this test's own (see tests/conftest.py: private_cache)."""
+    return private_cache
 
 
 @pytest.fixture(autouse=True)

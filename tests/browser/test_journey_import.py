@@ -24,12 +24,12 @@ EXPECTED_ERRORS = [
 @pytest.fixture(autouse=True)
 def in_process_import(settings, tmp_path):
     """The import task runs in the live server's process (no worker here); uploads go to a temp folder."""
-    from django.core.cache import cache
-
     from xiqing_credit.celery import app
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()  # a cold upload rate limit
+    settings.CACHES = {  # a cold upload rate limit, without flushing the Redis other tests share
+        alias: {**conf, "KEY_PREFIX": f"import-{tmp_path.name}"} for alias, conf in settings.CACHES.items()
+    }
     previous = app.conf.CELERY_TASK_ALWAYS_EAGER
     app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield

@@ -12,13 +12,9 @@ PERSON_ID_MASKED = "3423011964****3224"
 
 
 @pytest.fixture(autouse=True)
-def cold_cache():
+def cold_cache(private_cache):
     """No cached public page or rate-limit count from an earlier test (all visitors here are 127.0.0.1)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+    return private_cache
 
 
 def test_visitor_finds_a_company_and_a_person_and_opens_the_detail(page, live_server, live_plan, shot):
