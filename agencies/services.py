@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -16,6 +14,7 @@ from campaigns.models import Campaign, CampaignLead
 from reports.models import Report, State, due_date_for, report_state
 
 from .models import Agency, SupervisionOrder, User
+from .notifications import Outgoing, messages_send
 from .permissions import (
     can_answer_order,
     can_escalate_order,
@@ -23,8 +22,6 @@ from .permissions import (
     can_record_interview,
     speaks_for_agency,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def user_create(*, username: str, agency_name: str, role: str, password: str | None = None) -> tuple[User, str]:
@@ -69,28 +66,18 @@ def _cn_month(month: datetime.date) -> str:
     return f"{month.year}年{month.month}月"
 
 
+def _agency_reporters(agency_id: int) -> list[User]:
+    return list(User.objects.filter(agency_id=agency_id, role=User.Role.REPORTER, is_active=True).order_by("pk"))
+
+
 def _agency_recipients(agency_id: int) -> list[str]:
-    """E-mail addresses of an agency's active reporters, plus the agency's own address."""
-    emails = User.objects.filter(
-        agency_id=agency_id, role=User.Role.REPORTER, is_active=True, email__gt=""
-    ).values_list("email", flat=True)
+    """Where an order's e-mail goes, by the rule of ``notifications.messages_send``: the active
+    reporters' addresses, or the agency's own address when none of them has one."""
+    emails = sorted({u.email.strip() for u in _agency_reporters(agency_id) if u.email.strip()})
+    if emails:
+        return emails
     agency_email = Agency.objects.filter(pk=agency_id).values_list("email", flat=True).first()
-    recipients = sorted(set(emails) | ({agency_email} if agency_email else set()))
-    return recipients
-
-
-def _send_after_commit(subject: str, body: str, recipients: list[str]) -> None:
-    """Send once the transaction has committed; a failing mail server never undoes the order."""
-
-    def send() -> None:
-        if not recipients:
-            return
-        try:
-            send_mail(subject, body, None, recipients)
-        except Exception:
-            logger.exception("supervision e-mail failed: %s", subject)
-
-    transaction.on_commit(send)
+    return [agency_email] if agency_email else []
 
 
 def _order_body(order: SupervisionOrder, lead: str) -> str:
@@ -116,10 +103,16 @@ def _order_body(order: SupervisionOrder, lead: str) -> str:
 
 
 def _notify_agency(order: SupervisionOrder, subject: str, lead: str) -> int:
-    """Tell the agency's reporters by e-mail; returns how many addresses will receive it."""
-    recipients = _agency_recipients(order.agency_id)
-    _send_after_commit(f"【督查督办】{subject}", _order_body(order, lead), recipients)
-    return len(recipients)
+    """Tell the agency's reporters in the portal and by e-mail (recorded, retried, never lost
+    silently: ``agencies.notifications``); returns how many addresses the e-mail goes to."""
+    message = Outgoing(
+        recipients=_agency_reporters(order.agency_id),
+        title=f"【督查督办】{subject}",
+        body=_order_body(order, lead),
+        link=order.get_absolute_url(),
+        fallback_email=order.agency.email,
+    )
+    return messages_send(messages=[message]).emails
 
 
 def _locked(order: SupervisionOrder) -> SupervisionOrder:
@@ -200,11 +193,15 @@ def supervision_order_answer(*, actor: User, order: SupervisionOrder, answer: st
         order.full_clean()
         order._history_user = actor
         order.save(update_fields=["answer", "answered_at", "answered_by", "status", "updated_at"])
-        issuer_email = order.issued_by.email
-        _send_after_commit(
-            f"【督查督办】{order.agency}已答复：{order.title}",
-            _order_body(order, f"{order.agency}已答复：\n{answer}"),
-            [issuer_email] if issuer_email else [],
+        messages_send(
+            messages=[
+                Outgoing(
+                    recipients=[order.issued_by],
+                    title=f"【督查督办】{order.agency}已答复：{order.title}",
+                    body=_order_body(order, f"{order.agency}已答复：\n{answer}"),
+                    link=order.get_absolute_url(),
+                )
+            ]
         )
     return order
 

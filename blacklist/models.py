@@ -91,7 +91,21 @@ class CreditSubject(models.Model):
         return decrypt_id_number(self.id_number_encrypted) if self.id_number_encrypted else ""
 
 
-class ListImport(models.Model):
+class JobProgress:
+    """Progress of a background import or export, shown as a bar while the Celery task runs."""
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+
+class ListImport(JobProgress, models.Model):
     """One Excel import of list entries (section 五.1): the uploaded file, its progress and its
     per-row error report. Nothing is written unless every row is valid."""
 
@@ -125,16 +139,6 @@ class ListImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
 
 
 class ListEntryQuerySet(models.QuerySet):
@@ -464,7 +468,7 @@ class RepairEvidence(models.Model):
         return self.filename
 
 
-class ListExport(models.Model):
+class ListExport(JobProgress, models.Model):
     """One Excel export of list entries too large to build inside a web request (issue 9 §3):
     the filter it was asked with, its progress, and the finished file, which only the account that
     asked may download. Small exports are answered at once and leave no record."""
@@ -494,13 +498,3 @@ class ListExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
