@@ -11,7 +11,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -275,6 +276,34 @@ class ListEntry(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_until"]),
             models.Index(fields=["list", "status"]),
+            # The public change log (public_selectors.change_events) reads each kind of change
+            # newest first and stops after one page: one index per kind of change, in that order.
+            models.Index(
+                F("publish_from").desc(),
+                F("id").desc(),
+                name="listentry_change_listed",
+                condition=Q(published_at__isnull=False, publish_from__isnull=False),
+            ),
+            models.Index(
+                F("publish_until").desc(),
+                F("id").desc(),
+                name="listentry_change_expired",
+                condition=Q(
+                    published_at__isnull=False, publish_from__isnull=False, status__in=["published", "expired"]
+                ),
+            ),
+            models.Index(
+                TruncDate("removed_at").desc(),
+                F("id").desc(),
+                name="listentry_change_removed",
+                condition=Q(published_at__isnull=False, publish_from__isnull=False, status="removed"),
+            ),
+            models.Index(
+                TruncDate("repaired_at").desc(),
+                F("id").desc(),
+                name="listentry_change_repaired",
+                condition=Q(published_at__isnull=False, publish_from__isnull=False, status="repaired"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,7 +58,7 @@ class CappedPagination(BasePagination):
         if not raw.isdigit() or not 1 <= int(raw) <= self.results.page_count:
             raise exceptions.NotFound(_("页码无效：共 %(pages)s 页。") % {"pages": self.results.page_count})
         self.number = int(raw)
-        return [PublicEntry.of(entry, link=True) for entry in self.results.page(self.number)]
+        return [PublicEntry.of(row, link=True) for row in self.results.page(self.number)]
 
     def get_paginated_response(self, data):
         return Response(

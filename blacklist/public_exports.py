@@ -44,8 +44,8 @@ _CHUNK = 2000
 
 
 def _entries(today: datetime.date) -> Iterator[PublicEntry]:
-    for entry in open_data_entries(today).iterator(chunk_size=_CHUNK):
-        yield PublicEntry.of(entry, bulk=True)
+    for row in open_data_entries(today).iterator(chunk_size=_CHUNK):
+        yield PublicEntry.of(row, bulk=True)
 
 
 def _csv_safe(value: object) -> object:

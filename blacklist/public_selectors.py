@@ -19,17 +19,29 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import DateField, F, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .masking import mask_person_name, redact
 from .models import CreditSubject, ListEntry
 from .permissions import public_entries
 
-ENTRY_RELATED_FIELDS = (
+# The columns of an entry the public may see, read as plain rows (``public_rows``): no model
+# instances (four per entry through ``select_related``) and never the encrypted ID number.
+PUBLIC_ROW_FIELDS = (
+    "id",
+    "list",
+    "severity",
+    "reason",
+    "basis",
+    "decision_number",
+    "decision_date",
+    "publish_from",
+    "publish_until",
     "subject__subject_type",
     "subject__name",
     "subject__credit_code",
@@ -75,12 +87,11 @@ def choice_labels() -> dict[str, dict[str, str]]:
     return _choice_labels(translation.get_language() or settings.LANGUAGE_CODE)
 
 
-def with_public_fields(entries: QuerySet) -> QuerySet:
-    """``entries`` with the related rows ``PublicEntry.of`` reads, and no more of them (a
-    campaign's full plan text is not needed for its title)."""
-    return entries.select_related("subject", "campaign", "deciding_agency").only(
-        *[field.name for field in ListEntry._meta.concrete_fields], *ENTRY_RELATED_FIELDS
-    )
+def public_rows(entries: QuerySet) -> QuerySet:
+    """``entries`` as rows of ``PUBLIC_ROW_FIELDS`` (named tuples), the input of ``PublicEntry.of``:
+    one query with the joins, and no more of the related rows than the public sees (a campaign's
+    full plan text is not needed for its title)."""
+    return entries.values_list(*PUBLIC_ROW_FIELDS, named=True)
 
 
 @dataclass(frozen=True)
@@ -109,60 +120,68 @@ class PublicEntry:
     detail_url: str = ""
 
     @classmethod
-    def of(cls, entry: ListEntry, *, bulk: bool = False, link: bool = False) -> PublicEntry:
-        """The public view of ``entry`` (with ``subject``, ``campaign`` and ``deciding_agency`` loaded).
+    def of(cls, row, *, bulk: bool = False, link: bool = False) -> PublicEntry:
+        """The public view of one row of ``public_rows``.
 
         ``bulk``: for lists of many entries (change log, open data): persons by surname only.
         ``link``: with the detail page's address, signed for a person.
         """
-        subject = entry.subject
-        is_person = subject.is_person
+        pk = row.id
+        subject_type = row.subject__subject_type
+        is_person = subject_type == CreditSubject.SubjectType.PERSON
         labels = choice_labels()
         if is_person and bulk:
-            name, key = mask_person_name(subject.name), ""
+            name, key = mask_person_name(row.subject__name), ""
         else:
-            name, key = subject.name, (subject.id_number_masked if is_person else subject.credit_code)
+            name, key = row.subject__name, (row.subject__id_number_masked if is_person else row.subject__credit_code)
         detail_url = ""
         if link and not (is_person and bulk):
-            detail_url = reverse("credit:detail", args=[entry.pk])
+            detail_url = _detail_path(pk)
             if is_person:
-                detail_url += f"?t={person_detail_token(entry.pk)}"
+                detail_url += f"?t={person_detail_token(pk)}"
         return cls(
-            id=entry.pk,
-            list=entry.list,
-            list_label=labels["list"][entry.list],
-            subject_type=subject.subject_type,
-            subject_type_label=labels["subject_type"][subject.subject_type],
+            id=pk,
+            list=row.list,
+            list_label=labels["list"][row.list],
+            subject_type=subject_type,
+            subject_type_label=labels["subject_type"][subject_type],
             is_person=is_person,
             subject_name=name,
             subject_key=key,
-            campaign_number=entry.campaign.number,
-            campaign_title=entry.campaign.title,
-            severity=entry.severity,
-            severity_label=labels["severity"].get(entry.severity, ""),
-            reason=redact(entry.reason),
-            basis=redact(entry.basis),
-            deciding_agency=entry.deciding_agency.name,
-            decision_number=redact(entry.decision_number),
-            decision_date=entry.decision_date,
-            publish_from=entry.publish_from,
-            publish_until=entry.publish_until,
+            campaign_number=row.campaign__number,
+            campaign_title=row.campaign__title,
+            severity=row.severity,
+            severity_label=labels["severity"].get(row.severity, ""),
+            reason=redact(row.reason),
+            basis=redact(row.basis),
+            deciding_agency=row.deciding_agency__name,
+            decision_number=redact(row.decision_number),
+            decision_date=row.decision_date,
+            publish_from=row.publish_from,
+            publish_until=row.publish_until,
             detail_url=detail_url,
         )
+
+
+def _detail_path(pk: int) -> str:
+    return reverse("credit:detail", args=[pk])
 
 
 def public_entry(entry_id: int, *, today: datetime.date, token: str | None) -> PublicEntry | None:
     """The public entry ``entry_id``, or None when it is not public today — or is a person's and
     ``token`` is not the signed one from a search result."""
-    entry = with_public_fields(public_entries(today)).filter(pk=entry_id).first()
-    if entry is None or (entry.subject.is_person and not person_detail_token_valid(entry.pk, token)):
+    row = public_rows(public_entries(today).filter(pk=entry_id)).first()
+    if row is None:
         return None
-    return PublicEntry.of(entry)
+    entry = PublicEntry.of(row)
+    if entry.is_person and not person_detail_token_valid(entry.id, token):
+        return None
+    return entry
 
 
 def open_data_entries(today: datetime.date) -> QuerySet:
     """Every entry public today, for the open-data files: red list first, newest first."""
-    return with_public_fields(public_entries(today)).order_by("-list", "-decision_date", "-pk")
+    return public_rows(public_entries(today).order_by("-list", "-decision_date", "-pk"))
 
 
 # --- change log ---------------------------------------------------------------------------------
@@ -197,41 +216,49 @@ class Change:
         return str(ChangeKind.LABELS[self.kind])
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def change_events(*, since: datetime.date, today: datetime.date, list_: str = "") -> QuerySet:
+def change_events(*, since: datetime.date, today: datetime.date, list_: str = "", limit: int | None = None) -> QuerySet:
     """(entry id, kind, date) of every change to the public lists from ``since`` to ``today``,
     newest first: listed (publicity began), expired (publicity ended), removed, repaired.
-    Only entries that were ever published take part."""
+    Only entries that were ever published take part.
+
+    ``limit``: only the first ``limit`` changes are wanted. Where the database allows a limit
+    inside a UNION (PostgreSQL), each kind then reads its own index newest first and stops after
+    ``limit`` rows (``ListEntry.Meta.indexes``), instead of sorting every change of the period:
+    at 1,000,000 entries a month can hold 100,000 changes (``bench/search.py --changes``)."""
     was_published = ListEntry.objects.filter(published_at__isnull=False, publish_from__isnull=False)
     if list_:
         was_published = was_published.filter(list=list_)
-    end = _start_of(today + datetime.timedelta(days=1))
+    per_kind = limit if limit is not None and connection.features.supports_slicing_ordering_in_compound else None
 
-    def events(queryset, kind: str, date):
-        return queryset.annotate(kind=Value(kind), date=date).values_list("pk", "kind", "date").order_by()
+    def events(queryset, kind: str, date, **date_range):
+        rows = (
+            queryset.annotate(kind=Value(kind), date=date)
+            .filter(**{f"date__{lookup}": value for lookup, value in date_range.items()})
+            .values_list("pk", "kind", "date")
+        )
+        return rows.order_by("-date", "-pk")[:per_kind] if per_kind else rows.order_by()
 
-    listed = events(was_published.filter(publish_from__range=(since, today)), ChangeKind.LISTED, F("publish_from"))
+    listed = events(was_published, ChangeKind.LISTED, F("publish_from"), gte=since, lte=today)
     expired = events(
-        was_published.filter(
-            Q(status__in=[ListEntry.Status.PUBLISHED, ListEntry.Status.EXPIRED]),
-            publish_until__gte=since,
-            publish_until__lt=today,
-        ),
+        was_published.filter(status__in=[ListEntry.Status.PUBLISHED, ListEntry.Status.EXPIRED]),
         ChangeKind.EXPIRED,
         F("publish_until"),
+        gte=since,
+        lt=today,
     )
     removed = events(
-        was_published.filter(status=ListEntry.Status.REMOVED, removed_at__gte=_start_of(since), removed_at__lt=end),
+        was_published.filter(status=ListEntry.Status.REMOVED),
         ChangeKind.REMOVED,
         TruncDate("removed_at", output_field=DateField()),
+        gte=since,
+        lte=today,
     )
     repaired = events(
-        was_published.filter(status=ListEntry.Status.REPAIRED, repaired_at__gte=_start_of(since), repaired_at__lt=end),
+        was_published.filter(status=ListEntry.Status.REPAIRED),
         ChangeKind.REPAIRED,
         TruncDate("repaired_at", output_field=DateField()),
+        gte=since,
+        lte=today,
     )
     return listed.union(expired, removed, repaired, all=True).order_by("-date", "-pk")
 
@@ -241,11 +268,13 @@ def changes_page(
 ) -> tuple[list[Change], bool]:
     """One page of changes and whether there is a next one (no count: a year may hold many)."""
     start = (page - 1) * CHANGE_LOG_PAGE_SIZE
-    rows = list(change_events(since=since, today=today, list_=list_)[start : start + CHANGE_LOG_PAGE_SIZE + 1])
+    end = start + CHANGE_LOG_PAGE_SIZE + 1
+    rows = list(change_events(since=since, today=today, list_=list_, limit=end)[start:end])
     has_next = len(rows) > CHANGE_LOG_PAGE_SIZE
     rows = rows[:CHANGE_LOG_PAGE_SIZE]
-    entries = with_public_fields(ListEntry.objects.all()).in_bulk([pk for pk, _kind, _date in rows])
-    public_ids = set(public_entries(today).filter(pk__in=entries).values_list("pk", flat=True))
+    ids = [pk for pk, _kind, _date in rows]
+    entries = {row.id: row for row in public_rows(ListEntry.objects.filter(pk__in=ids))}
+    public_ids = set(public_entries(today).filter(pk__in=ids).values_list("pk", flat=True))
     changes = []
     for pk, kind, date in rows:
         entry = entries[pk]

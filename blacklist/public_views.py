@@ -60,7 +60,7 @@ def entry_search(request):
         context.update(
             query=query,
             results=results,
-            entries=[PublicEntry.of(entry, link=True) for entry in results.page(number)],
+            entries=[PublicEntry.of(row, link=True) for row in results.page(number)],
             page_number=number,
         )
         if query.may_echo and results.page_count > 1:

@@ -121,6 +121,40 @@ def test_change_log_pages_by_fifty(public_client):
     assert len(second.context["changes"]) == 1 and second.context["next_link"] == ""
 
 
+def test_change_log_pages_through_every_kind_in_order(public_client):
+    """Paging through changes of all four kinds gives each once, newest first (each kind is read
+    from its own index and cut at the page's end: nothing may fall between the pages)."""
+    expected = []
+    for n in range(30):
+        kind = n % 4
+        name = f"天津翻页{n:02d}公司"
+        if kind == 0:
+            org(name, publish_from=days_ago(n), decision_date=days_ago(n + 1))
+            expected.append((days_ago(n).isoformat(), "列入公示", name))
+        elif kind == 1:
+            org(name, publish_from=days_ago(200), decision_date=days_ago(201), publish_until=days_ago(n))
+            expected.append((days_ago(n).isoformat(), "公示期满", name))
+        else:
+            # 00:30 local time (the previous day in UTC): the change belongs to the local day.
+            when = timezone.make_aware(datetime.datetime.combine(days_ago(n), datetime.time(0, 30)))
+            status = ListEntry.Status.REMOVED if kind == 2 else ListEntry.Status.REPAIRED
+            stamp = {"removed_at": when, "removal_reason": "撤销"} if kind == 2 else {"repaired_at": when}
+            org(name, publish_from=days_ago(200), decision_date=days_ago(201), status=status, **stamp)
+            expected.append((days_ago(n).isoformat(), "移出名单" if kind == 2 else "信用修复", name))
+    for n in range(30, 55):  # same day as change 0: ties are broken by the newest entry first
+        org(f"天津同日{n}公司", publish_from=days_ago(0), decision_date=days_ago(1))
+    pages, page = [], 1
+    while True:
+        response = public_client.get("/credit/changes/", {"since": days_ago(60).isoformat(), "page": page})
+        pages += rows(response)
+        if not response.context["next_link"]:
+            break
+        page += 1
+    assert page == 2 and len(pages) == 55
+    assert [row for row in pages if "翻页" in row[2]] == expected
+    assert len(set(pages)) == 55 and pages == sorted(pages, key=lambda row: row[0], reverse=True)
+
+
 # --- Open data ------------------------------------------------------------------------------------------
 
 
