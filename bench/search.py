@@ -387,6 +387,40 @@ def print_table(rows: list[dict]) -> None:
         )
 
 
+def measure_changes(*, show_plans: bool) -> None:
+    """The public change log (``/credit/changes/``) at this size: each page is one statement,
+    four kinds of change each read from its own index newest first (``change_events``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from blacklist.public_selectors import CHANGE_LOG_PAGE_SIZE, change_events, changes_page
+
+    today = timezone.localdate()
+    print("\nChange log /credit/changes/: one page (50 changes), whole selector (3 statements), fastest of 3 runs")
+    for days in (7, 30, 366):
+        since = today - datetime.timedelta(days=days)
+        for page in (1, 5):
+            best = float("inf")
+            for _ in range(3):
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as captured:
+                    changes, _has_next = changes_page(since=since, today=today, page=page)
+                best = min(best, (time.perf_counter() - started) * 1000)
+            end = page * CHANGE_LOG_PAGE_SIZE + 1
+            events = change_events(since=since, today=today, limit=end)[end - CHANGE_LOG_PAGE_SIZE - 1 : end]
+            planning, execution, _text, _plan = explain(*events.query.sql_with_params())
+            events_ms = planning + execution
+            print(
+                f"  since {days:>3} days ago, page {page}: {best:6.1f} ms in all, events statement "
+                f"{events_ms:5.2f} ms inside PostgreSQL, {len(changes)} changes, {len(captured)} queries"
+            )
+    if show_plans:
+        events = change_events(since=today - datetime.timedelta(days=30), today=today, limit=51)[:51]
+        print("--- plan of the events statement, since 30 days ago, page 1:")
+        print(explain(*events.query.sql_with_params())[2])
+
+
 # --- through the page: gunicorn + wrk -----------------------------------------------------------
 
 WRK_LUA = """
@@ -563,6 +597,7 @@ def main() -> None:
     kinds = query_kinds(samples, random.Random(SEED + 1), args.samples)
     rows = measure(kinds, show_plans=not args.no_plans)
     print_table(rows)
+    measure_changes(show_plans=not args.no_plans)
     if args.http:
         http_bench(
             kinds, database_url=database_url, workers=args.workers, seconds=args.seconds, page_cache=args.page_cache
