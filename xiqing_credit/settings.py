@@ -182,7 +182,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Only the language the portal is written in: with "en" listed but no English catalogue, a browser
+# preferring English got Chinese pages marked lang="en" with Django's own messages in English.
+# Add a language here together with its locale/<lang>/LC_MESSAGES/django.po.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

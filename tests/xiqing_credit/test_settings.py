@@ -94,3 +94,13 @@ def test_client_ip_trusts_only_configured_proxies(rf, settings, proxies, remote,
 def test_static_files_are_local():
     """Bootstrap is served from static/, not a CDN."""
     assert (settings.BASE_DIR / "static/vendor/bootstrap/bootstrap.min.css").exists()
+
+
+@pytest.mark.django_db
+def test_a_browser_preferring_english_gets_one_language(client):
+    """The portal speaks Simplified Chinese only: an English-preferring browser gets the page in
+    Chinese, marked so, with Django's own messages in Chinese too (no half-English form)."""
+    response = client.post("/accounts/login/", {"username": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert html.count("该字段是必填项。") == 2 and "This field is required." not in html
