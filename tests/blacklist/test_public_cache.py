@@ -1,5 +1,8 @@
 """The shared cache of public list pages: served without queries, never stale after a change."""
 
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -84,3 +87,19 @@ def test_cached_pages_still_count_against_the_rate(page_cache, settings):
         return [client.get("/credit/", {"q": part}).status_code for _ in range(3)]
 
     assert unflushed(run) == [200, 200, 429]
+
+
+def test_a_worker_process_also_starts_a_new_version():
+    """A Celery worker or a command never loads the public views: the cache must still hear of
+    its changes (otherwise a removal made by a job showed on public pages for five minutes)."""
+    code = (
+        "import django; django.setup(); "
+        "from django.db.models.signals import post_save, post_delete; "
+        "from blacklist.models import ListEntry, CreditSubject; "
+        "keys = {str(receiver[0][0]) for receiver in post_save.receivers + post_delete.receivers}; "
+        "print(all(f'credit-cache-{m.__name__}-{s}' in keys "
+        "for m in (ListEntry, CreditSubject) for s in ('save', 'delete')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xiqing_credit.settings"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)  # noqa: S603
+    assert result.stdout.strip() == "True", result.stderr
