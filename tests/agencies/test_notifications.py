@@ -196,6 +196,8 @@ def test_header_shows_unread_count(reporter_client, reporter):
     _notify(reporter, 3)
     html = reporter_client.get(reverse("campaigns:list")).content.decode()
     assert 'data-unread="3">3<span class="visually-hidden"> 条未读</span>' in html
+    # Twice: on the bell, and on the menu button a phone shows while the menu is collapsed.
+    assert html.count('data-unread="3">3<span class="visually-hidden"> 条未读</span>') == 2
 
 
 def test_header_count_costs_one_query(reporter_client, reporter):

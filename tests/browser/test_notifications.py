@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from agencies.models import Agency
+from agencies.notifications import Outgoing, messages_send
 from reports.reminders import reminders_send
 from tests.browser.conftest import login
 from tests.factories import PASSWORD, UserFactory
@@ -55,14 +56,19 @@ def test_reporter_reads_reminders_and_office_sees_failed_emails(page, live_serve
 
 
 def test_bell_and_list_on_a_phone(browser, live_server, live_plan, shot):
-    """On a phone the bell sits in the collapsed menu and the list fits the screen."""
-    UserFactory(agency=Agency.objects.get(name="区人力社保局"), username="rsj")
+    """On a phone the unread count shows on the collapsed menu's button, the bell sits in the
+    menu and the list fits the screen."""
+    user = UserFactory(agency=Agency.objects.get(name="区人力社保局"), username="rsj")
+    messages_send(messages=[Outgoing(recipients=[user], title="请于5日前报送本月进展", body="", send_email=False)])
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
     page = context.new_page()
     login(page, live_server, "rsj", PASSWORD)
+    assert page.locator("#nav-toggler-unread").is_visible()
+    assert page.locator("#nav-toggler-unread").inner_text().startswith("1")
+    shot(page, "phone-unread-on-menu-button")
     page.get_by_role("button", name="展开导航").click()
     page.locator("#nav-notifications").click()
-    assert page.get_by_text("暂无通知。").is_visible()
+    assert page.get_by_text("请于5日前报送本月进展").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "phone-list")
     context.close()
