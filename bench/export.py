@@ -5,8 +5,9 @@ plan and bulk-creates ``--rows`` list entries (half natural persons, half organi
 Then, each measurement in a fresh Python subprocess (so peak RSS belongs to that measurement alone):
 
 * ``portal``: the export's real code path, as ``blacklist/views.py: entry_export`` runs it —
-  ``permissions.entries_visible_to(office).with_related()`` → ``ListEntryFilterSet`` →
-  ``.iterator(chunk_size=2000)`` → ``blacklist/excel.py: entries_workbook`` → ``workbook_bytes``;
+  ``selectors.entries_for_export(office, {})`` (``permissions.entries_visible_to`` →
+  ``ListEntryFilterSet``) → ``blacklist/excel.py: export_rows`` (``values_list`` through joins,
+  ``.iterator(chunk_size=2000)``) → ``entries_workbook`` → ``workbook_bytes``;
 * ``floor``: bare openpyxl write-only mode writing the same number of rows × 20 cells of the same
   kinds of values (generated in memory, no database, no Django) to a BytesIO;
 * ``task`` (with ``--task``): the background export job, ``services.list_export_run``, which
@@ -325,17 +326,15 @@ def child(args: argparse.Namespace) -> None:
         from agencies.models import User
 
         if args.child == "portal":
-            from blacklist import permissions
-            from blacklist.excel import entries_workbook
-            from blacklist.filters import ListEntryFilterSet
+            from blacklist.excel import entries_workbook, export_rows
+            from blacklist.selectors import entries_for_export
             from xiqing_credit.excel import workbook_bytes
 
             office = User.objects.get(username="bench-office")
             base = rss_mb()
             started, cpu_started = time.perf_counter(), time.process_time()
-            queryset = permissions.entries_visible_to(office).with_related()
-            entries = ListEntryFilterSet({}, queryset=queryset).qs[: args.size]
-            data = workbook_bytes(entries_workbook(entries.iterator(chunk_size=2000)))
+            entries = entries_for_export(office, {})[: args.size]
+            data = workbook_bytes(entries_workbook(export_rows(entries)))
             result["seconds"] = time.perf_counter() - started
         elif args.child == "task":
             from blacklist import services

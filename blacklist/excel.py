@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import QuerySet
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -362,11 +363,63 @@ EXPORT_HEADER = [
 ]
 
 
-def entries_workbook(entries: Iterable[ListEntry]) -> Workbook:
-    """Export of list entries: ID numbers masked, formula-like text kept as text.
+# The database columns behind EXPORT_HEADER, in its order, read through joins as plain values.
+EXPORT_FIELDS = [
+    "pk",
+    "list",
+    "subject__subject_type",
+    "subject__name",
+    "subject__credit_code",
+    "subject__id_number_masked",  # the masked ID only: the export never decrypts anything
+    "campaign__number",
+    "severity",
+    "reason",
+    "basis",
+    "deciding_agency__name",
+    "decision_number",
+    "decision_date",
+    "publish_until",
+    "status",
+    "publish_from",
+    "proposed_by_agency__name",
+    "proposed_at",
+    "removed_at",
+    "removal_reason",
+]
+EXPORT_FIELD_COLUMNS = dict(zip(EXPORT_FIELDS, EXPORT_HEADER, strict=True))  # fails on import if they drift apart
+# The only columns whose text comes from people (never NULL: "" for none) and so may look like a
+# formula; choice labels, numbers and dates are the portal's own.
+EXPORT_TEXT_COLUMNS = tuple(
+    EXPORT_FIELDS.index(name)
+    for name in (
+        "subject__name",
+        "subject__credit_code",
+        "subject__id_number_masked",
+        "reason",
+        "basis",
+        "deciding_agency__name",
+        "decision_number",
+        "proposed_by_agency__name",
+        "removal_reason",
+    )
+)
+EXPORT_CHUNK_ROWS = 2000
+
+
+def export_rows(entries: QuerySet[ListEntry]) -> Iterator[tuple]:
+    """The ``EXPORT_FIELDS`` of ``entries`` (``selectors.entries_for_export``: what the user may
+    see, filtered as the list page filters) as plain tuples in the list's order, streamed from a
+    server-side cursor: one query joining the subject, campaign and both agencies, and no model
+    instance per row (section 五.1 export; issue 9 §3, ``bench/export.py``)."""
+    return entries.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK_ROWS)
+
+
+def entries_workbook(rows: Iterable[tuple]) -> Workbook:
+    """Export of list entries (section 五.1) from ``export_rows``: ID numbers masked, formula-like
+    text kept as text, choices as their Chinese labels, times as Asia/Shanghai wall-clock time.
 
     Choice labels are translated once per export, not once per cell (``get_FOO_display`` per row
-    doubled the export's time: issue 9 §3, ``bench/export.py``)."""
+    doubled the export's time), and only the text columns are checked for formulas (issue 9 §3)."""
     from django.utils import timezone
 
     def labels(choices) -> dict[str, str]:
@@ -378,34 +431,53 @@ def entries_workbook(entries: Iterable[ListEntry]) -> Workbook:
     statuses = labels(ListEntry.Status.choices)
     zone = timezone.get_current_timezone()
 
-    def local(value):
-        return value.astimezone(zone).replace(tzinfo=None) if value else None
+    def sheet_rows():
+        for (
+            pk,
+            list_,
+            subject_type,
+            name,
+            credit_code,
+            id_number_masked,
+            campaign_number,
+            severity,
+            reason,
+            basis,
+            deciding_agency,
+            decision_number,
+            decision_date,
+            publish_until,
+            status,
+            publish_from,
+            proposed_by_agency,
+            proposed_at,
+            removed_at,
+            removal_reason,
+        ) in rows:
+            yield [
+                pk,
+                lists.get(list_, list_),
+                subject_types.get(subject_type, subject_type),
+                name,
+                credit_code,
+                id_number_masked,
+                campaign_number,
+                severities.get(severity, severity),
+                reason,
+                basis,
+                deciding_agency,
+                decision_number,
+                decision_date,
+                publish_until,
+                statuses.get(status, status),
+                publish_from,
+                proposed_by_agency,
+                # Excel has no time zones: local wall-clock time, naive.
+                proposed_at.astimezone(zone).replace(tzinfo=None) if proposed_at else None,
+                removed_at.astimezone(zone).replace(tzinfo=None) if removed_at else None,
+                removal_reason,
+            ]
 
-    rows = (
-        [
-            entry.pk,
-            lists.get(entry.list, entry.list),
-            subject_types.get(entry.subject.subject_type, entry.subject.subject_type),
-            entry.subject.name,
-            entry.subject.credit_code,
-            entry.subject.id_number_masked,
-            entry.campaign.number,
-            severities.get(entry.severity, entry.severity),
-            entry.reason,
-            entry.basis,
-            entry.deciding_agency.name,
-            entry.decision_number,
-            entry.decision_date,
-            entry.publish_until,
-            statuses.get(entry.status, entry.status),
-            entry.publish_from,
-            entry.proposed_by_agency.name,
-            local(entry.proposed_at),
-            local(entry.removed_at),
-            entry.removal_reason,
-        ]
-        for entry in entries
-    )
     workbook = new_workbook()
-    add_sheet(workbook, "红黑名单", EXPORT_HEADER, rows)
+    add_sheet(workbook, "红黑名单", EXPORT_HEADER, sheet_rows(), text_columns=EXPORT_TEXT_COLUMNS)
     return workbook

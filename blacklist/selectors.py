@@ -117,8 +117,9 @@ def _display(field, value):
 
 def entries_for_export(user, params) -> QuerySet[ListEntry]:
     """The entries ``user`` may see, filtered as the list page filters them (``params``: its GET
-    query), with the related rows the export prints; the one query of both export paths."""
+    query); the one query of both export paths, read as plain values by ``excel.export_rows``
+    (which joins what it prints, so no ``with_related`` here: section 五.1, issue 9 §3)."""
     from .filters import ListEntryFilterSet
     from .permissions import entries_visible_to
 
-    return ListEntryFilterSet(params, queryset=entries_visible_to(user).with_related()).qs
+    return ListEntryFilterSet(params, queryset=entries_visible_to(user)).qs

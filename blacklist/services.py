@@ -542,7 +542,7 @@ def list_export_run(*, list_export: ListExport) -> ListExport:
 
     from django.core.files import File
 
-    from .excel import entries_workbook
+    from .excel import entries_workbook, export_rows
     from .selectors import entries_for_export
 
     actor = list_export.created_by
@@ -553,16 +553,16 @@ def list_export_run(*, list_export: ListExport) -> ListExport:
     written = [0]
 
     def counted(rows):
-        for done, entry in enumerate(rows, start=1):
+        for done, row in enumerate(rows, start=1):
             written[0] = done
             if done % EXPORT_PROGRESS_EVERY == 0:
                 ListExport.objects.filter(pk=list_export.pk).update(processed_rows=done)
-            yield entry
+            yield row
 
     list_export.refresh_from_db()
     try:
         with tempfile.TemporaryFile() as handle:
-            entries_workbook(counted(entries.iterator(chunk_size=2000))).save(handle)
+            entries_workbook(counted(export_rows(entries))).save(handle)
             handle.seek(0)
             list_export.file.save(f"export-{list_export.pk}.xlsx", File(handle), save=False)
     except Exception:

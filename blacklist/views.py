@@ -96,7 +96,7 @@ def entry_export(request):
             "blacklist/export_confirm.html",
             {"count": count, "limit": settings.LIST_EXPORT_BACKGROUND_ROWS, "query": request.GET.urlencode()},
         )
-    return xlsx_response(excel.entries_workbook(entries.iterator(chunk_size=2000)), "红黑名单条目.xlsx")
+    return xlsx_response(excel.entries_workbook(excel.export_rows(entries)), "红黑名单条目.xlsx")
 
 
 @staff_only
