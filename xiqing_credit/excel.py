@@ -29,13 +29,6 @@ def text_cell(sheet, value: str) -> WriteOnlyCell:
     return result
 
 
-def cell(sheet, value):
-    """A write-only cell holding ``value``; text that looks like a formula stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return text_cell(sheet, value)
-    return value
-
-
 def add_sheet(
     workbook: Workbook,
     title: str,
