@@ -507,13 +507,18 @@ def http_bench(kinds: dict[str, list[str]], *, database_url: str, workers: int, 
             paths_file.write_text("\n".join(groups[name]) + "\n")
             script = tmp / f"paths{round_index}.lua"
             script.write_text(WRK_LUA % paths_file)
-            wrk = ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"]
+            wrk = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}"]
             output = subprocess.run(wrk, capture_output=True, text=True, check=True).stdout
-            rps = float(next(line for line in output.splitlines() if line.startswith("Requests/sec")).split()[1])
-            non2xx = [line.strip() for line in output.splitlines() if "Non-2xx" in line]
-            latency = next(line for line in output.splitlines() if line.strip().startswith("Latency")).split()
+            lines = [line.strip() for line in output.splitlines()]
+            rps = float(next(line for line in lines if line.startswith("Requests/sec")).split()[1])
+            p50 = next(line for line in lines if line.startswith("50%")).split()[1]
+            p99 = next(line for line in lines if line.startswith("99%")).split()[1]
+            errors = [line for line in lines if line.startswith(("Non-2xx", "Socket errors"))]
             rates.append((name, rps))
-            print(f"  {name:40} {rps:9.1f} req/s  latency avg {latency[1]:>8}  {' '.join(non2xx)}", flush=True)
+            print(
+                f"  {name:40} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  {' '.join(errors) or 'no errors'}",
+                flush=True,
+            )
         print(f"\nwrk -t2 -c16 -d{seconds}s, {workers} gunicorn workers; each search against the mean of the")
         print("trivial-view runs just before and after it (goal: 0.35 or more):")
         for index in range(1, len(rates), 2):
