@@ -29,6 +29,7 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
         ["--reload", "--http"],
     ),
     "screening": (["--rows", "1000", "--database", "xc_bench_search_small"], []),
+    "open_data": (["--database", "xc_bench_search_small", "--steps", "5000"], []),
     "reminders": (["--agencies", "40", "--campaigns", "25"], []),
 }
 NOT_SCRIPTS = {"run_all", "search_settings"}

@@ -7,6 +7,7 @@ from .models import (
     ListEntry,
     ListExport,
     ListImport,
+    OpenDataRelease,
     PublicityPeriod,
     RepairApplication,
     RepairEvidence,
@@ -83,3 +84,18 @@ class RepairApplicationAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     raw_id_fields = ["entry"]
     inlines = [RepairEvidenceInline]
+
+
+@admin.register(OpenDataRelease)
+class OpenDataReleaseAdmin(admin.ModelAdmin):
+    """What the open-data files held and when (issue 6 §5); built only by the task, never by hand."""
+
+    list_display = ["as_of", "built_at", "entry_count", "csv_size", "json_size", "xlsx_size", "build_seconds"]
+    date_hierarchy = "built_at"
+    readonly_fields = [field.name for field in OpenDataRelease._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ class BlacklistConfig(AppConfig):
     verbose_name = "红黑榜"
 
     def ready(self):
-        # Every process that can change the lists (web, Celery worker, management command) must
-        # start a new public-page cache version, not only those that loaded the public views.
+        # The public lists' change signals (page cache version, open-data rebuild) must be
+        # connected in every process that writes entries: a Celery worker or a management
+        # command run from cron loads no URLs, so nothing else would import the module there.
         from . import public_cache  # noqa: F401

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -527,3 +528,46 @@ class ListExport(JobProgress, models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class OpenDataRelease(models.Model):
+    """One build of the open-data files (section 四.3 信息公示, 五.1 红黑榜): every entry public on
+    ``as_of`` as CSV, JSON and XLSX, read in one pass at ``built_at`` and kept in the default
+    storage, so a download serves a finished file instead of building one (issue 6 §5).
+
+    ``lists_version`` is the public lists' version (``public_cache``) when the entries were read:
+    a release whose version is no longer current is out of date. Only the newest
+    ``OPEN_DATA_KEEP_RELEASES`` keep their files; older rows stay as a record of what was built."""
+
+    FORMATS = ("csv", "json", "xlsx")
+
+    as_of = models.DateField(_("数据日期"))
+    built_at = models.DateTimeField(_("数据截至"))
+    lists_version = models.BigIntegerField(_("名单版本"), default=0, editable=False)
+    entry_count = models.PositiveIntegerField(_("条目数"), default=0)
+    build_seconds = models.FloatField(_("生成用时（秒）"), default=0)
+    csv_file = models.FileField(_("CSV 文件"), upload_to="open-data/%Y/%m/", blank=True)
+    csv_size = models.PositiveBigIntegerField(_("CSV 大小（字节）"), default=0)
+    json_file = models.FileField(_("JSON 文件"), upload_to="open-data/%Y/%m/", blank=True)
+    json_size = models.PositiveBigIntegerField(_("JSON 大小（字节）"), default=0)
+    xlsx_file = models.FileField(_("XLSX 文件"), upload_to="open-data/%Y/%m/", blank=True)
+    xlsx_size = models.PositiveBigIntegerField(_("XLSX 大小（字节）"), default=0)
+
+    class Meta:
+        verbose_name = _("开放数据发布")
+        verbose_name_plural = _("开放数据发布")
+        ordering = ["-built_at", "-pk"]
+        indexes = [models.Index(fields=["as_of", "-built_at"], name="opendatarelease_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d}（{self.entry_count}条，{timezone.localtime(self.built_at):%H:%M}）"
+
+    def file(self, fmt: str):
+        return getattr(self, f"{fmt}_file")
+
+    def size(self, fmt: str) -> int:
+        return getattr(self, f"{fmt}_size")
+
+    @property
+    def has_files(self) -> bool:
+        return all(self.file(fmt) for fmt in self.FORMATS)

@@ -6,6 +6,8 @@ key made of the lists' version, today's date, the language and a hash of the add
 
 * any change to an entry, a subject, a campaign or an agency (``post_save``/``post_delete``,
   after the transaction commits) starts a new version: no visitor sees a removed entry again;
+  a change that can reach the open-data files also queues their rebuild
+  (``open_data.open_data_rebuild_soon``, at most one every ``OPEN_DATA_REBUILD_DELAY`` seconds);
 * the key holds no query text: an ID number typed into the search is only in the hash;
 * the rate limit runs before the cache, so a cached page counts like any other;
 * each process also keeps its ``LOCAL_PAGES`` most recent pages, which saves the round trip to
@@ -43,10 +45,11 @@ _VERSION_READ_SECONDS = 1.0
 _version_memo: tuple[float, int] = (0.0, 0)
 
 
-def lists_version() -> int:
+def lists_version(*, fresh: bool = False) -> int:
+    """The public lists' version; ``fresh``: read it now, not as this process saw it within a second."""
     global _version_memo
     now = time.monotonic()
-    if now - _version_memo[0] >= _VERSION_READ_SECONDS:
+    if fresh or now - _version_memo[0] >= _VERSION_READ_SECONDS:
         _version_memo = (now, cache.get(VERSION_KEY) or 0)
     return _version_memo[1]
 
@@ -59,8 +62,27 @@ def bump_lists_version() -> None:
     _version_memo = (0.0, 0)
 
 
-def _on_change(sender, **kwargs) -> None:
+def _on_change(sender, instance=None, created: bool = False, **kwargs) -> None:
     transaction.on_commit(bump_lists_version)
+    if _may_change_open_data(instance, created):
+        transaction.on_commit(_rebuild_open_data_soon)
+
+
+def _may_change_open_data(instance, created: bool) -> bool:
+    """Whether a saved or deleted row can change what the open-data files hold. An entry never
+    published (a proposal) and a subject just created (it has no entry yet) cannot: agencies
+    propose all day, and a rebuild at 1,000,000 entries costs a minute or more of a worker."""
+    if isinstance(instance, ListEntry):
+        return instance.published_at is not None
+    if isinstance(instance, CreditSubject):
+        return not created
+    return True
+
+
+def _rebuild_open_data_soon() -> None:
+    from .open_data import open_data_rebuild_soon
+
+    open_data_rebuild_soon()
 
 
 for _model in (ListEntry, CreditSubject, Campaign, Agency):

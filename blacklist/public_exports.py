@@ -1,6 +1,12 @@
 """Open data of the public lists (section 四.2/四.3: 依法依规公开信用信息): every entry public
-today as CSV, JSON or XLSX. Built from ``PublicEntry`` in bulk form, so the files hold no ID
-number at all and show a person by surname only."""
+on a day as CSV, JSON or XLSX. Built from ``PublicEntry`` in bulk form, so the files hold no ID
+number at all and show a person by surname only.
+
+The files are published, not made per download (issue 6 §5, plan section 五.1): ``write_files``
+writes all three in one pass over the entries into files that ``open_data.open_data_release_build``
+keeps in the default storage, and a download is ``release_response``, the finished file. Only
+before the first build of the day do CSV and JSON stream from the database (``streaming_response``).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,14 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Iterator
+from typing import BinaryIO
 from urllib.parse import quote
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 
 from xiqing_credit import excel
 
+from .models import OpenDataRelease
 from .public_selectors import PublicEntry, open_data_entries
 
 
@@ -39,13 +47,27 @@ COLUMNS: list[tuple[str, str, Callable[[PublicEntry], object]]] = [
     ("publish_from", "公示开始日期", lambda e: _iso(e.publish_from)),
     ("publish_until", "公示截止日期", lambda e: _iso(e.publish_until)),
 ]
-FORMATS = {"csv", "json", "xlsx"}
+KEYS = [key for key, _heading, _value in COLUMNS]
+HEADINGS = [heading for _key, heading, _value in COLUMNS]
+FORMATS = OpenDataRelease.FORMATS
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": excel.XLSX_CONTENT_TYPE,
+}
+SHEET_TITLE = "红黑榜"
+# Rows of one worksheet below the heading (Excel's limit is 1,048,576 rows); more go on a next sheet.
+XLSX_SHEET_ROWS = 1_048_575
 _CHUNK = 2000
+_STREAM_ROWS = 500
 
 
-def _entries(today: datetime.date) -> Iterator[PublicEntry]:
+def entry_values(today: datetime.date) -> Iterator[list]:
+    """The column values of every entry public on ``today``, one list per entry, read in one query."""
+    values = [value for _key, _heading, value in COLUMNS]
     for row in open_data_entries(today).iterator(chunk_size=_CHUNK):
-        yield PublicEntry.of(row, bulk=True)
+        entry = PublicEntry.of(row, bulk=True)
+        yield [value(entry) for value in values]
 
 
 def _csv_safe(value: object) -> object:
@@ -55,14 +77,93 @@ def _csv_safe(value: object) -> object:
     return value
 
 
+def _json_head(today: datetime.date) -> str:
+    header = {"title": "西青区诚信红黑榜公开数据", "date": today.isoformat(), "fields": KEYS}
+    return json.dumps(header, ensure_ascii=False)[:-1] + ', "entries": ['
+
+
+def _json_entry(values: list) -> str:
+    return json.dumps(dict(zip(KEYS, values, strict=True)), ensure_ascii=False)
+
+
+_JSON_TAIL = "]}"
+
+
+def _xlsx_sheet(workbook, number: int):
+    excel.add_sheet(workbook, SHEET_TITLE if number == 1 else f"{SHEET_TITLE}（{number}）", HEADINGS, ())
+    return workbook.worksheets[-1]
+
+
+def write_files(today: datetime.date, outputs: dict[str, BinaryIO]) -> int:
+    """Write every entry public on ``today`` to each of ``outputs`` ({"csv"|"json"|"xlsx": a
+    binary file}) in one pass over the entries; returns how many entries were written.
+
+    Memory stays flat: rows come from a server-side cursor, CSV and JSON go straight to their
+    files, the workbook is openpyxl's write-only kind (rows go to a temporary file, strings inline)."""
+    csv_text = json_text = workbook = sheet = None
+    if "csv" in outputs:
+        csv_text = io.TextIOWrapper(outputs["csv"], encoding="utf-8", newline="")
+        csv_text.write("\ufeff")  # so that Excel on Chinese Windows opens the file as UTF-8
+        csv_writer = csv.writer(csv_text)
+        csv_writer.writerow(HEADINGS)
+    if "json" in outputs:
+        json_text = io.TextIOWrapper(outputs["json"], encoding="utf-8")
+        json_text.write(_json_head(today))
+    if "xlsx" in outputs:
+        workbook = excel.new_workbook()
+    prefixes = excel.FORMULA_PREFIXES
+    count = 0
+    for values in entry_values(today):
+        if csv_text is not None:
+            csv_writer.writerow([_csv_safe(value) for value in values])
+        if json_text is not None:
+            json_text.write(("," if count else "") + _json_entry(values))
+        if workbook is not None:
+            if count % XLSX_SHEET_ROWS == 0:
+                sheet = _xlsx_sheet(workbook, count // XLSX_SHEET_ROWS + 1)
+            sheet.append(
+                [
+                    excel.text_cell(sheet, value) if isinstance(value, str) and value.startswith(prefixes) else value
+                    for value in values
+                ]
+            )
+        count += 1
+    if json_text is not None:
+        json_text.write(_JSON_TAIL)
+    for text in (csv_text, json_text):
+        if text is not None:
+            text.detach()  # flushes, and leaves the caller's file open
+    if workbook is not None:
+        if sheet is None:
+            _xlsx_sheet(workbook, 1)
+        workbook.save(outputs["xlsx"])
+    return count
+
+
+def filename(as_of: datetime.date, fmt: str) -> str:
+    return f"西青区红黑榜公开数据-{as_of.isoformat()}.{fmt}"
+
+
+def _attachment(response, name: str):
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def release_response(release: OpenDataRelease, fmt: str) -> FileResponse:
+    """The built file of ``release`` in ``fmt`` as a download, read from the default storage."""
+    stored = release.file(fmt)
+    response = FileResponse(stored.storage.open(stored.name, "rb"), content_type=CONTENT_TYPES[fmt])
+    return _attachment(response, filename(release.as_of, fmt))
+
+
 def _csv(today: datetime.date) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # so that Excel on Chinese Windows opens the file as UTF-8
-    writer.writerow([heading for _key, heading, _value in COLUMNS])
-    for index, entry in enumerate(_entries(today), start=1):
-        writer.writerow([_csv_safe(value(entry)) for _key, _heading, value in COLUMNS])
-        if index % 500 == 0:
+    buffer.write("\ufeff")
+    writer.writerow(HEADINGS)
+    for index, values in enumerate(entry_values(today), start=1):
+        writer.writerow([_csv_safe(value) for value in values])
+        if index % _STREAM_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -70,38 +171,18 @@ def _csv(today: datetime.date) -> Iterator[str]:
 
 
 def _json(today: datetime.date) -> Iterator[str]:
-    header = {"title": "西青区诚信红黑榜公开数据", "date": today.isoformat(), "fields": [k for k, _h, _v in COLUMNS]}
-    yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entries": ['
-    separator = ""
-    for entry in _entries(today):
-        yield separator + json.dumps({key: value(entry) for key, _h, value in COLUMNS}, ensure_ascii=False)
-        separator = ","
-    yield "]}"
+    yield _json_head(today)
+    chunk: list[str] = []
+    for index, values in enumerate(entry_values(today)):
+        chunk.append(("," if index else "") + _json_entry(values))
+        if len(chunk) == _STREAM_ROWS:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk) + _JSON_TAIL
 
 
-def _filename(today: datetime.date, fmt: str) -> str:
-    return f"西青区红黑榜公开数据-{today.isoformat()}.{fmt}"
-
-
-def _attachment(response, filename: str):
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-def response(fmt: str, *, today: datetime.date):
-    """The open-data file in ``fmt`` (csv, json, xlsx) as a download."""
-    if fmt not in FORMATS:
-        raise Http404
-    filename = _filename(today, fmt)
-    if fmt == "xlsx":
-        workbook = excel.new_workbook()
-        excel.add_sheet(
-            workbook,
-            "红黑榜",
-            [heading for _key, heading, _value in COLUMNS],
-            ([value(entry) for _key, _heading, value in COLUMNS] for entry in _entries(today)),
-        )
-        return excel.xlsx_response(workbook, filename)
-    if fmt == "csv":
-        return _attachment(StreamingHttpResponse(_csv(today), content_type="text/csv; charset=utf-8"), filename)
-    return _attachment(StreamingHttpResponse(_json(today), content_type="application/json; charset=utf-8"), filename)
+def streaming_response(fmt: str, *, today: datetime.date) -> StreamingHttpResponse:
+    """CSV or JSON made while it is sent: only until the day's files are built (``write_files``
+    writes the same bytes)."""
+    content = _csv(today) if fmt == "csv" else _json(today)
+    return _attachment(StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt]), filename(today, fmt))

@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .masking import mask_person_name, redact
-from .models import CreditSubject, ListEntry
+from .models import CreditSubject, ListEntry, OpenDataRelease
 from .permissions import public_entries
 
 # The columns of an entry the public may see, read as plain rows (``public_rows``): no model
@@ -182,6 +182,24 @@ def public_entry(entry_id: int, *, today: datetime.date, token: str | None) -> P
 def open_data_entries(today: datetime.date) -> QuerySet:
     """Every entry public today, for the open-data files: red list first, newest first."""
     return public_rows(public_entries(today).order_by("-list", "-decision_date", "-pk"))
+
+
+def open_data_release(today: datetime.date) -> OpenDataRelease | None:
+    """The newest built open-data files of ``today``'s public lists, or None before the day's
+    first build: a file of an earlier day may hold entries whose publicity has ended."""
+    return (
+        OpenDataRelease.objects.filter(as_of=today)
+        .exclude(csv_file="")
+        .exclude(json_file="")
+        .exclude(xlsx_file="")
+        .order_by("-built_at", "-pk")
+        .first()
+    )
+
+
+def open_data_last_build_seconds() -> float | None:
+    """How long the last build of the open-data files took, to tell a visitor when to come back."""
+    return OpenDataRelease.objects.order_by("-built_at", "-pk").values_list("build_seconds", flat=True).first()
 
 
 # --- change log ---------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ log and open data. No login; every page is rate-limited per client and shows onl
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from . import public_exports, search
 from .models import ListEntry
+from .open_data import open_data_release_for_visitor
 from .permissions import public_entries
 from .public_cache import cached_public_page
 from .public_filters import PublicListEntryFilterSet
@@ -23,6 +25,7 @@ from .public_selectors import (
     CHANGE_LOG_MAX_DAYS,
     PublicEntry,
     changes_page,
+    open_data_last_build_seconds,
     public_entry,
 )
 from .public_throttling import PublicDownloadThrottle, rate_limited
@@ -141,15 +144,39 @@ def change_log(request):
 @login_not_required
 @require_GET
 @rate_limited()
-@cached_public_page
 def open_data(request):
-    """The open-data page: what the files hold and the three download links."""
-    return render(request, "blacklist/public/open_data.html", {"columns": public_exports.COLUMNS})
+    """The open-data page: what the files hold, as of when, their sizes and the download links.
+    Not in the page cache: a new build changes it without changing the lists' version."""
+    release = open_data_release_for_visitor(today=timezone.localdate())
+    files = [(fmt, release.size(fmt) if release else None) for fmt in ("xlsx", "csv", "json")]
+    return render(
+        request,
+        "blacklist/public/open_data.html",
+        {"columns": public_exports.COLUMNS, "release": release, "files": files},
+    )
 
 
 @login_not_required
 @require_GET
 @rate_limited(PublicDownloadThrottle)
 def open_data_file(request, fmt: str):
-    """Every entry public today as CSV, JSON or XLSX: no ID numbers, persons by surname only."""
-    return public_exports.response(fmt, today=timezone.localdate())
+    """Every entry public today as CSV, JSON or XLSX (no ID numbers, persons by surname only): the
+    day's built file. Before the day's first build, CSV and JSON are made while they are sent and
+    XLSX, too slow for that, answers 503 with when to come back; the build is queued."""
+    if fmt not in public_exports.FORMATS:
+        raise Http404
+    today = timezone.localdate()
+    release = open_data_release_for_visitor(today=today)
+    if release is not None:
+        try:
+            return public_exports.release_response(release, fmt)
+        except FileNotFoundError:
+            pass  # pruned by a newer build a moment ago, or removed by hand: answer as before a build
+    if fmt != "xlsx":
+        return public_exports.streaming_response(fmt, today=today)
+    wait = max(30, math.ceil((open_data_last_build_seconds() or 60) * 1.5))
+    response = render(
+        request, "blacklist/public/open_data_preparing.html", {"minutes": math.ceil(wait / 60)}, status=503
+    )
+    response["Retry-After"] = str(wait)
+    return response

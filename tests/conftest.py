@@ -58,6 +58,14 @@ def reporter_client(client, reporter):
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Files a test writes go to a temporary MEDIA_ROOT, never into the working tree's media/:
+    with tasks in-process, any test that commits a change to a published entry (live-server and
+    transactional tests, seed_demo) also builds the open-data files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def celery_in_process():
     """Tasks run in-process in tests, even when REDIS_URL is set (as `make test` does).
 

@@ -45,6 +45,13 @@ DEFAULT_SCHEDULE = [
         hour="0",
     ),
     Job(
+        name="红黑榜开放数据生成",
+        task="blacklist.tasks.build_open_data",
+        description="每天零点后：按当日公示中的红黑榜生成开放数据文件（CSV、JSON、Excel）；名单变动后另在数分钟内重新生成。",
+        minute="1",
+        hour="0",
+    ),
+    Job(
         name="信用修复办理期限提醒",
         task="blacklist.tasks.check_repair_deadlines",
         description="每天：临近或超过办理期限的信用修复申请，提醒区文明办（每天至多一次）。",

@@ -344,6 +344,16 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 # Per-client rates (client = xiqing_credit.client_ip): `public_search` (above) covers the search
 # page, detail pages, the change log and the public API together; open-data files are heavier.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["public_download"] = env.str("PUBLIC_DOWNLOAD_RATE", default="20/hour")
+# Open data (issue 6 §5): the files are built by a Celery task, daily and this many seconds after
+# the first change to the public lists (changes until then join the same rebuild).
+OPEN_DATA_REBUILD_DELAY = env.int("OPEN_DATA_REBUILD_DELAY", default=300)
+# Without a worker (no REDIS_URL: tasks run in-process) nothing runs later: the open-data page or
+# download that finds the files missing or out of date builds them at once.
+OPEN_DATA_BUILD_ON_REQUEST = env.bool("OPEN_DATA_BUILD_ON_REQUEST", default=not REDIS_URL)
+# Releases whose files are kept (a download of the previous one may still be running).
+OPEN_DATA_KEEP_RELEASES = env.int("OPEN_DATA_KEEP_RELEASES", default=2)
+# A build holds a lock this long at most (one build at a time, even across workers).
+OPEN_DATA_BUILD_LOCK_SECONDS = env.int("OPEN_DATA_BUILD_LOCK_SECONDS", default=3600)
 # Batch screening (section 五.2, joint punishment): rows per request and upload size.
 SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=10000)
 SCREENING_MAX_FILE_BYTES = env.int("SCREENING_MAX_FILE_BYTES", default=5 * 1024 * 1024)

@@ -25,3 +25,29 @@ def eager_celery():
     app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
     app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+class _WaitingBuilds(list):
+    """Open-data builds queued for a worker that has not got to them yet: (countdown, kwargs)."""
+
+    def run(self) -> list[str]:
+        """The worker takes every waiting build, in order; returns what each task said."""
+        from blacklist.tasks import build_open_data
+
+        waiting, self[:] = list(self), []
+        return [build_open_data.apply(kwargs=kwargs).get() for _countdown, kwargs in waiting]
+
+
+@pytest.fixture
+def busy_worker(monkeypatch):
+    """A worker busy elsewhere: ``build_open_data`` messages wait in this list (instead of running
+    at once, as tasks do in tests) until the test calls ``busy_worker.run()``."""
+    from blacklist.tasks import build_open_data
+
+    waiting = _WaitingBuilds()
+
+    def apply_async(args=None, kwargs=None, countdown=None, **options):
+        waiting.append((countdown, kwargs or {}))
+
+    monkeypatch.setattr(build_open_data, "apply_async", apply_async)
+    return waiting

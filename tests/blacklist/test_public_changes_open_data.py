@@ -4,12 +4,14 @@ import csv
 import datetime
 import io
 import json
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from blacklist.models import ListEntry
+from blacklist.tasks import build_open_data
 from tests.factories import CreditSubjectFactory, PersonFactory, PublicEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,12 +168,28 @@ def public_lists():
     PublicEntryFactory(subject=PersonFactory(name="欧阳娜娜", id_number="342301196410063224"))
 
 
-def test_open_data_csv(public_client, public_lists):
+@pytest.fixture
+def built(public_lists, private_cache):
+    """The day's files, built by the job as the worker does after midnight (a cache of the test's own:
+    the build's lock and the lists' version are not shared with the other test process)."""
+    assert build_open_data.delay().get().startswith("open data: 3 entries as of ")
+
+
+def download(client, fmt: str):
+    response = client.get(f"/credit/open-data/list-entries.{fmt}")
+    assert response.status_code == 200, response.status_code
+    return response, b"".join(response.streaming_content)
+
+
+def test_open_data_csv(public_client, built):
     """CSV with a BOM and Chinese headings, the current public entries, formulas kept as text."""
-    response = public_client.get("/credit/open-data/list-entries.csv")
+    response, content = download(public_client, "csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment; filename*=UTF-8''" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8")
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''" + quote(f"西青区红黑榜公开数据-{timezone.localdate().isoformat()}.csv")
+    )
+    assert response["Content-Length"] == str(len(content))
+    text = content.decode("utf-8")
     assert text.startswith("\ufeff编号,名单类型,主体类型,主体名称,统一社会信用代码,专项治理")
     table = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted(row["主体名称"] for row in table) == ["天津诚信企业有限公司", "天津鑫华商贸有限公司", "欧***"]
@@ -181,10 +199,11 @@ def test_open_data_csv(public_client, public_lists):
     assert next(row for row in table if row["主体名称"] == "欧***")["统一社会信用代码"] == ""
 
 
-def test_open_data_json(public_client, public_lists):
+def test_open_data_json(public_client, built):
     """JSON with English field names and the date of the list."""
-    response = public_client.get("/credit/open-data/list-entries.json")
-    data = json.loads(b"".join(response.streaming_content))
+    response, content = download(public_client, "json")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    data = json.loads(content)
     assert data["date"] == timezone.localdate().isoformat()
     assert data["fields"][:4] == ["id", "list", "subject_type", "subject_name"]
     assert [entry["list"] for entry in data["entries"]] == ["红名单", "黑名单", "黑名单"]
@@ -195,15 +214,31 @@ def test_open_data_json(public_client, public_lists):
     ]
 
 
-def test_open_data_xlsx(public_client, public_lists):
+def test_open_data_xlsx(public_client, built):
     """An Excel workbook of the same rows; text that looks like a formula stays text."""
-    response = public_client.get("/credit/open-data/list-entries.xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    response, content = download(public_client, "xlsx")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(content)).active
     table = list(sheet.iter_rows(values_only=True))
     assert table[0][:4] == ("编号", "名单类型", "主体类型", "主体名称")
     assert sorted(row[3] for row in table[1:]) == ["天津诚信企业有限公司", "天津鑫华商贸有限公司", "欧***"]
     reason = next(row for row in sheet.iter_rows(min_row=2) if row[3].value == "天津鑫华商贸有限公司")[7]
     assert reason.data_type == "s" and reason.value.startswith("=HYPERLINK")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_before_the_first_build_csv_and_json_stream_the_same_bytes(
+    public_client, public_lists, busy_worker, private_cache, fmt
+):
+    """Until the day's files are built, CSV and JSON are made while sent, byte for byte the file to come."""
+    response = public_client.get(f"/credit/open-data/list-entries.{fmt}")
+    assert response.status_code == 200 and response.streaming
+    streamed = b"".join(response.streaming_content)
+    assert len(busy_worker) == 1
+    busy_worker.run()
+    _response, built_file = download(public_client, fmt)
+    assert streamed == built_file
 
 
 def test_unknown_open_data_format_is_404(public_client):
