@@ -345,8 +345,10 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 # page, detail pages, the change log and the public API together; open-data files are heavier.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["public_download"] = env.str("PUBLIC_DOWNLOAD_RATE", default="20/hour")
 # Open data (issue 6 §5): the files are built by a Celery task, daily and this many seconds after
-# the first change to the public lists (changes until then join the same rebuild).
-OPEN_DATA_REBUILD_DELAY = env.int("OPEN_DATA_REBUILD_DELAY", default=300)
+# the first change to the public lists (changes until then join the same rebuild). A removed or
+# repaired entry leaves the files this long plus one build after it left the pages (a build of
+# 500,000 public entries takes ~50 s: docs/benchmarks.md), so keep it short.
+OPEN_DATA_REBUILD_DELAY = env.int("OPEN_DATA_REBUILD_DELAY", default=60)
 # Without a worker (no REDIS_URL: tasks run in-process) nothing runs later: the open-data page or
 # download that finds the files missing or out of date builds them at once.
 OPEN_DATA_BUILD_ON_REQUEST = env.bool("OPEN_DATA_BUILD_ON_REQUEST", default=not REDIS_URL)
