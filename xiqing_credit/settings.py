@@ -146,6 +146,7 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Sessions, cookies, security --------------------------------------------------------------
+SESSION_ENGINE = "xiqing_credit.sessions"  # database sessions that refuse a malformed key
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the timeout counts from the last request
 SESSION_COOKIE_HTTPONLY = True

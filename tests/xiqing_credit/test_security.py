@@ -142,6 +142,18 @@ def test_session_cookie_is_httponly_and_samesite(client, reporter):
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["abc\x00defghijklmnop", "'; DROP TABLE--xx", "a" * 31 + "\u00e9"])
+def test_a_malformed_session_cookie_is_no_session(client, reporter, key):
+    """A session cookie Django did not make (a NUL byte made the database driver raise: 500) is
+    treated as no session: the visitor is asked to log in, and a real session still works."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = client.get("/reports/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client.post(reverse("login"), {"username": "reporter1", "password": PASSWORD})
+    assert client.get("/reports/").status_code == 200
+
+
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 30 + "-production-secret-key-for-the-deploy-check-0123456789",
