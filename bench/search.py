@@ -434,7 +434,9 @@ end
 """
 
 
-def http_bench(kinds: dict[str, list[str]], *, database_url: str, workers: int, seconds: int, page_cache: int) -> None:
+def http_bench(
+    kinds: dict[str, list[str]], *, database_url: str, workers: int, threads: int, seconds: int, page_cache: int
+) -> None:
     from urllib.parse import urlencode
 
     tmp = Path("/tmp/xc_bench_search")  # noqa: S108 - a scratch directory of this script
@@ -467,6 +469,7 @@ def http_bench(kinds: dict[str, list[str]], *, database_url: str, workers: int, 
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
         "--log-level",
         "warning",
     ]
@@ -519,7 +522,8 @@ def http_bench(kinds: dict[str, list[str]], *, database_url: str, workers: int, 
                 f"  {name:40} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  {' '.join(errors) or 'no errors'}",
                 flush=True,
             )
-        print(f"\nwrk -t2 -c16 -d{seconds}s, {workers} gunicorn workers; each search against the mean of the")
+        kind = f"{workers} gunicorn workers" + (f" (gthread × {threads} threads)" if threads > 1 else "")
+        print(f"\nwrk -t2 -c16 -d{seconds}s, {kind}; each search against the mean of the")
         print("trivial-view runs just before and after it (goal: 0.35 or more):")
         for index in range(1, len(rates), 2):
             name, rps = rates[index]
@@ -542,6 +546,7 @@ def main() -> None:
     parser.add_argument("--no-plans", action="store_true")
     parser.add_argument("--http", action="store_true", help="also measure through gunicorn with wrk")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (>1: gthread workers)")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument(
         "--page-cache", type=int, default=300, help="PUBLIC_PAGE_CACHE_SECONDS of the server (0: no page cache)"
@@ -605,7 +610,12 @@ def main() -> None:
     measure_changes(show_plans=not args.no_plans)
     if args.http:
         http_bench(
-            kinds, database_url=database_url, workers=args.workers, seconds=args.seconds, page_cache=args.page_cache
+            kinds,
+            database_url=database_url,
+            workers=args.workers,
+            threads=args.threads,
+            seconds=args.seconds,
+            page_cache=args.page_cache,
         )
 
 
