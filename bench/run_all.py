@@ -32,7 +32,7 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "open_data": (["--database", "xc_bench_search_small", "--steps", "5000"], []),
     "reminders": (["--agencies", "40", "--campaigns", "25"], []),
 }
-NOT_SCRIPTS = {"run_all", "search_settings"}
+NOT_SCRIPTS = {"run_all"}
 
 
 def scripts() -> list[str]:

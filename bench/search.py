@@ -455,9 +455,9 @@ def http_bench(
         PUBLIC_SEARCH_RATE="100000000/min",  # the limiter still runs (a Redis round trip), it just never says no
         STATIC_ROOT=str(tmp / "static"),
         LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="search_settings",
+        DJANGO_SETTINGS_MODULE="xiqing_credit.settings",  # the production settings, from the environment
         PUBLIC_PAGE_CACHE_SECONDS=str(page_cache),
-        PYTHONPATH=f"{ROOT / 'bench'}:{ROOT}",
+        PYTHONPATH=str(ROOT),
     )
     python = str(ROOT / ".venv/bin/python")
     subprocess.run([python, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
