@@ -77,6 +77,14 @@ def _csv_safe(value: object) -> object:
     return value
 
 
+def _csv_writer(text):
+    """A CSV writer on ``text`` that has written the byte-order mark and the heading row."""
+    text.write("\ufeff")  # so that Excel on Chinese Windows opens the file as UTF-8
+    writer = csv.writer(text)
+    writer.writerow(HEADINGS)
+    return writer
+
+
 def _json_head(today: datetime.date) -> str:
     header = {"title": "西青区诚信红黑榜公开数据", "date": today.isoformat(), "fields": KEYS}
     return json.dumps(header, ensure_ascii=False)[:-1] + ', "entries": ['
@@ -103,15 +111,12 @@ def write_files(today: datetime.date, outputs: dict[str, BinaryIO]) -> int:
     csv_text = json_text = workbook = sheet = None
     if "csv" in outputs:
         csv_text = io.TextIOWrapper(outputs["csv"], encoding="utf-8", newline="")
-        csv_text.write("\ufeff")  # so that Excel on Chinese Windows opens the file as UTF-8
-        csv_writer = csv.writer(csv_text)
-        csv_writer.writerow(HEADINGS)
+        csv_writer = _csv_writer(csv_text)
     if "json" in outputs:
         json_text = io.TextIOWrapper(outputs["json"], encoding="utf-8")
         json_text.write(_json_head(today))
     if "xlsx" in outputs:
         workbook = excel.new_workbook()
-    prefixes = excel.FORMULA_PREFIXES
     count = 0
     for values in entry_values(today):
         if csv_text is not None:
@@ -121,12 +126,7 @@ def write_files(today: datetime.date, outputs: dict[str, BinaryIO]) -> int:
         if workbook is not None:
             if count % XLSX_SHEET_ROWS == 0:
                 sheet = _xlsx_sheet(workbook, count // XLSX_SHEET_ROWS + 1)
-            sheet.append(
-                [
-                    excel.text_cell(sheet, value) if isinstance(value, str) and value.startswith(prefixes) else value
-                    for value in values
-                ]
-            )
+            sheet.append(excel.safe_row(sheet, values))
         count += 1
     if json_text is not None:
         json_text.write(_JSON_TAIL)
@@ -158,9 +158,7 @@ def release_response(release: OpenDataRelease, fmt: str) -> FileResponse:
 
 def _csv(today: datetime.date) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(HEADINGS)
+    writer = _csv_writer(buffer)
     for index, values in enumerate(entry_values(today), start=1):
         writer.writerow([_csv_safe(value) for value in values])
         if index % _STREAM_ROWS == 0:

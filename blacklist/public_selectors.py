@@ -136,7 +136,7 @@ class PublicEntry:
             name, key = row.subject__name, (row.subject__id_number_masked if is_person else row.subject__credit_code)
         detail_url = ""
         if link and not (is_person and bulk):
-            detail_url = _detail_path(pk)
+            detail_url = reverse("credit:detail", args=[pk])
             if is_person:
                 detail_url += f"?t={person_detail_token(pk)}"
         return cls(
@@ -161,10 +161,6 @@ class PublicEntry:
             publish_until=row.publish_until,
             detail_url=detail_url,
         )
-
-
-def _detail_path(pk: int) -> str:
-    return reverse("credit:detail", args=[pk])
 
 
 def public_entry(entry_id: int, *, today: datetime.date, token: str | None) -> PublicEntry | None:
@@ -242,7 +238,7 @@ def change_events(*, since: datetime.date, today: datetime.date, list_: str = ""
     ``limit``: only the first ``limit`` changes are wanted. Where the database allows a limit
     inside a UNION (PostgreSQL), each kind then reads its own index newest first and stops after
     ``limit`` rows (``ListEntry.Meta.indexes``), instead of sorting every change of the period:
-    at 1,000,000 entries a month can hold 100,000 changes (``bench/search.py --changes``)."""
+    at 1,000,000 entries a month can hold 100,000 changes (``bench/search.py`` prints the change log's timings)."""
     was_published = ListEntry.objects.filter(published_at__isnull=False, publish_from__isnull=False)
     if list_:
         was_published = was_published.filter(list=list_)

@@ -29,6 +29,14 @@ def text_cell(sheet, value: str) -> WriteOnlyCell:
     return result
 
 
+def safe_row(sheet, row: Iterable) -> list:
+    """``row`` as cells of ``sheet``: text that looks like a formula becomes a quoted text cell."""
+    return [
+        text_cell(sheet, value) if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+        for value in row
+    ]
+
+
 def add_sheet(
     workbook: Workbook,
     title: str,
@@ -54,12 +62,7 @@ def add_sheet(
     append = sheet.append
     if text_columns is None:
         for row in rows:
-            append(
-                [
-                    text_cell(sheet, value) if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
-                    for value in row
-                ]
-            )
+            append(safe_row(sheet, row))
         return
     for row in rows:
         for position in text_columns:

@@ -261,5 +261,11 @@ def test_releases_are_listed_in_the_admin(client):
     org("天津鑫华商贸有限公司")
     open_data_release_build(today=timezone.localdate())
     client.force_login(UserFactory(role="admin", is_staff=True, is_superuser=True, username="root"))
-    assert client.get("/admin/blacklist/opendatarelease/").status_code == 200
+    listing = client.get("/admin/blacklist/opendatarelease/")
+    assert listing.status_code == 200
+    release = OpenDataRelease.objects.get()
+    assert [row.pk for row in listing.context["cl"].result_list] == [release.pk]
+    assert release.entry_count == 1 and release.csv_size > 0
+    assert "/admin/blacklist/opendatarelease/add/" not in listing.content.decode()  # no "add" button
     assert client.get("/admin/blacklist/opendatarelease/add/").status_code == 403
+    assert client.post(f"/admin/blacklist/opendatarelease/{release.pk}/change/", {}).status_code == 403
